@@ -1,0 +1,40 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'coverage/**', '.tap/**', 'data/**', 'node_modules/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/consistent-type-imports': 'error' },
+  },
+  {
+    // Codecs are pure: bytes in, values out. No sockets, files, clocks, logs or storage.
+    files: ['src/protocols/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['node:net', 'node:dgram', 'node:fs', 'node:fs/promises', 'node:child_process', 'pino', 'kysely', 'fastify', 'pg', 'serialport'],
+      }],
+      'no-restricted-properties': ['error',
+        { object: 'Date', property: 'now', message: 'codecs take time as an argument' },
+        { object: 'Math', property: 'random', message: 'codecs take randomness as an argument' }],
+      'no-restricted-globals': ['error', { name: 'console', message: 'codecs do not log' }, { name: 'process', message: 'codecs read no environment' }],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', 'bin/*'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);
