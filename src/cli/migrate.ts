@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.js';
+import type { Command, CommandIo } from './command.js';
+
+const usage = `Usage: arc migrate [--config FILE]
+
+Applies the database migrations that have not run and names them (serve does this at start too).
+Uses DATABASE_URL when set, else the embedded database in ARC_DATA_DIR (default ./data).
+
+  --config FILE   JSON file of settings; the environment overrides it (same as ARC_CONFIG)
+  --help          this text`;
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'apply the database migrations',
+  usage,
+  async run(args: string[], io: CommandIo): Promise<number> {
+    let options;
+    try {
+      ({ values: options } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    } catch (err) {
+      io.stderr.write(`arc migrate: ${(err as Error).message}\n\n${usage}\n`);
+      return 2;
+    }
+    if (options.help) {
+      io.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    try {
+      const config = loadConfig(io.env, options.config);
+      // Loaded here, not at the top: `arc --help` should not load a database driver.
+      const [{ openDatabase }, { migrateToLatest }] = await Promise.all([import('../store/database.js'), import('../store/migrations.js')]);
+      const store = await openDatabase(config);
+      try {
+        const applied = await migrateToLatest(store.db);
+        io.stdout.write(applied.length > 0 ? applied.map((name) => `applied ${name}\n`).join('') : 'the database is up to date\n');
+      } finally {
+        await store.close();
+      }
+      return 0;
+    } catch (err) {
+      io.stderr.write(`arc migrate: ${(err as Error).message}\n`);
+      return 1;
+    }
+  },
+};

@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../config/config.js';
+import type { Command, CommandIo } from './command.js';
+import type { RunningArc } from './start-arc.js';
+
+const usage = `Usage: arc serve [--config FILE]
+
+Runs arc: opens the database, applies missing migrations, records this start in node_start,
+then serves HTTP (/healthz, /metrics) until SIGINT or SIGTERM, and stops cleanly (exit 0).
+Uses DATABASE_URL when set, else the embedded database in ARC_DATA_DIR (default ./data).
+
+  --config FILE   JSON file of settings; the environment overrides it (same as ARC_CONFIG)
+  --help          this text`;
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the server (what `npm start` runs)',
+  usage,
+  async run(args: string[], io: CommandIo): Promise<number> {
+    let options;
+    try {
+      ({ values: options } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    } catch (err) {
+      io.stderr.write(`arc serve: ${(err as Error).message}\n\n${usage}\n`);
+      return 2;
+    }
+    if (options.help) {
+      io.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    let config: Config;
+    try {
+      config = loadConfig(io.env, options.config);
+    } catch (err) {
+      io.stderr.write(`${(err as Error).message}\n`);
+      return 1;
+    }
+
+    // Loaded here, not at the top: `arc decode` and `arc --help` need none of the server.
+    const [{ createLogger }, { startArc }] = await Promise.all([import('../observability/logger.js'), import('./start-arc.js')]);
+    const logger = createLogger(config, io.stdout);
+    let arc: RunningArc;
+    try {
+      arc = await startArc(config, logger);
+    } catch (err) {
+      logger.fatal({ err }, 'arc cannot start');
+      io.stderr.write(`arc serve: ${(err as Error).message}\n`);
+      return 1;
+    }
+    const signal = await nextStopSignal();
+    logger.info({ signal }, 'stopping');
+    await arc.stop();
+    logger.info('stopped');
+    return 0;
+  },
+};
+
+/**
+ * Resolves on the first SIGINT or SIGTERM, then stops listening for them: a second Ctrl-C
+ * during a stuck shutdown ends the process at once (its stale lock is taken over next start).
+ */
+function nextStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,57 @@
+import { ConfigError } from './config-error.js';
+import { readConfigFile } from './config-file.js';
+import { deepFreeze } from './deep-freeze.js';
+import { DEFAULTS, SETTINGS, type Setting } from './settings.js';
+
+/** arc's whole configuration, read once at start-up and frozen. See SETTINGS for each field. */
+export interface Config {
+  readonly httpPort: number;
+  readonly httpHost: string;
+  readonly dataDir: string;
+  readonly nodeId: string;
+  readonly logLevel: (typeof DEFAULTS)['logLevel'];
+  readonly databaseUrl: string | undefined;
+  readonly nodeEnv: string;
+}
+
+/**
+ * Reads the configuration from `env` over the optional JSON file (`configFile`, else
+ * `env.ARC_CONFIG`), or throws a ConfigError naming every bad setting. Nothing else in arc
+ * reads the environment: callers pass it in.
+ *
+ * @example loadConfig({ ARC_HTTP_PORT: '9000' }) // { httpPort: 9000, dataDir: './data', … }
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, configFile?: string): Config {
+  const problems: string[] = [];
+  const filePath = configFile ?? (env.ARC_CONFIG || undefined);
+  const fromFile = filePath === undefined ? {} : readConfigFile(filePath, problems);
+  const known = new Set<string>(SETTINGS.map((s) => s.name));
+  for (const name of Object.keys(fromFile)) {
+    // A misspelt setting in a file would otherwise leave its default in force without a word.
+    if (!known.has(name)) problems.push(`${name} (in ${filePath}): not a setting arc knows; the settings are ${[...known].join(', ')}`);
+  }
+
+  const config: Record<string, unknown> = { ...DEFAULTS };
+  for (const setting of SETTINGS) {
+    // The environment wins over the file; an empty value counts as not set (`DATABASE_URL=`).
+    const raw = env[setting.name] || fromFile[setting.name] || undefined;
+    if (raw === undefined) continue;
+    const parsed = setting.schema.safeParse(raw);
+    if (parsed.success) config[setting.key] = parsed.data;
+    else problems.push(`${setting.name}: must be ${setting.allowed}, got ${JSON.stringify(shown(setting, raw))}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config as unknown as Config);
+}
+
+/** The value as an error message may show it: a URL's password is not written to logs. */
+function shown(setting: Setting, raw: string): string {
+  if (!('secret' in setting)) return raw;
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.href;
+  } catch {
+    return raw.replace(/:[^:@/]*@/, ':***@');
+  }
+}

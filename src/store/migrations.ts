@@ -1,0 +1,37 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import * as m0001 from '../../migrations/0001_node_start.js';
+
+/**
+ * Every migration, in order, by static import: no directory scan, so it works the same from
+ * src/ and dist/. Kysely records each name in `kysely_migration`: never rename one that has run.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_node_start': m0001,
+};
+
+export class MigrationError extends Error {
+  readonly code = 'MIGRATION_FAILED';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MigrationError';
+  }
+}
+
+/**
+ * Applies the migrations that have not run, each in its own transaction, and returns their
+ * names (empty when the database is up to date). Kysely's lock table makes two nodes starting
+ * at once take turns. Throws MigrationError naming the migration that failed.
+ *
+ * @example await migrateToLatest(store.db) // ['0001_node_start'], then []
+ */
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(MIGRATIONS) } });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new MigrationError(failed ? `migration ${failed} failed: ${reason}` : `migrations cannot run: ${reason}`, { cause: error });
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,44 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { loadConfig } from '../../src/config/config.js';
+import { ConfigError } from '../../src/config/config-error.js';
+
+t.test('with no settings arc runs on its defaults', async (t) => {
+  const config = loadConfig({});
+  t.match(config, { httpPort: 8080, httpHost: '0.0.0.0', dataDir: './data', logLevel: 'info', databaseUrl: undefined });
+  t.match(config.nodeId, /^[A-Za-z0-9._-]{1,64}$/, 'the node id defaults to the host name');
+  t.ok(Object.isFrozen(config), 'the configuration cannot be changed after start-up');
+});
+
+t.test('environment variables set each setting', async (t) => {
+  t.match(loadConfig({ ARC_HTTP_PORT: '9000', ARC_DATA_DIR: '/var/lib/arc', ARC_NODE_ID: 'arc-b', ARC_LOG_LEVEL: 'debug', DATABASE_URL: 'postgres://arc@db/arc' }), {
+    httpPort: 9000, dataDir: '/var/lib/arc', nodeId: 'arc-b', logLevel: 'debug', databaseUrl: 'postgres://arc@db/arc',
+  });
+});
+
+t.test('a bad value stops start-up with every bad setting named, and what it allows', async (t) => {
+  const err = t.throws(() => loadConfig({ ARC_HTTP_PORT: 'abc', ARC_LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', ARC_NODE_ID: 'a b' })) as ConfigError;
+  t.ok(err instanceof ConfigError);
+  t.equal(err.code, 'CONFIG_INVALID');
+  t.equal(err.problems.length, 4);
+  t.match(err.message, /ARC_HTTP_PORT: must be an integer 0-65535, got "abc"/);
+  t.match(err.message, /ARC_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/);
+  t.match(err.message, /DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+  t.match(err.message, /ARC_NODE_ID: must be 1-64 letters/);
+  t.throws(() => loadConfig({ ARC_HTTP_PORT: '70000' }), /ARC_HTTP_PORT: must be an integer 0-65535, got "70000"/);
+  t.throws(() => loadConfig({ ARC_HTTP_PORT: '80.5' }), /ARC_HTTP_PORT/);
+});
+
+t.test('a config file sets what the environment does not', async (t) => {
+  const dir = t.testdir({});
+  const file = join(dir, 'arc.json');
+  writeFileSync(file, JSON.stringify({ ARC_HTTP_PORT: 7000, ARC_NODE_ID: 'from-file', ARC_DATA_DIR: '/srv/arc' }));
+  t.match(loadConfig({ ARC_CONFIG: file, ARC_NODE_ID: 'from-env' }), { httpPort: 7000, nodeId: 'from-env', dataDir: '/srv/arc' }, 'the environment wins');
+  t.match(loadConfig({}, file), { nodeId: 'from-file' }, '--config names the file too');
+  writeFileSync(file, JSON.stringify({ ARC_HTTP_PROT: 7000 }));
+  t.throws(() => loadConfig({}, file), /ARC_HTTP_PROT \(in .*arc\.json\): not a setting arc knows; the settings are ARC_HTTP_PORT, /, 'a misspelt setting is refused, not ignored');
+  writeFileSync(file, '{ not json');
+  t.throws(() => loadConfig({}, file), /is not JSON/);
+  t.throws(() => loadConfig({}, join(dir, 'missing.json')), /cannot read .*missing\.json \(ENOENT\)/);
+});
