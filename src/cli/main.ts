@@ -2,9 +2,10 @@ import type { Command, CommandIo } from './command.js';
 import { decodeCommand } from './decode.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
+import { simCommand } from './sim.js';
 
 /** Every subcommand of `bin/arc`, in the order `arc --help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, decodeCommand, migrateCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, decodeCommand, migrateCommand, simCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

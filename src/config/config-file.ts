@@ -28,7 +28,9 @@ export function readConfigFile(path: string, problems: string[]): Record<string,
   for (const [name, value] of Object.entries(parsed)) {
     if (typeof value === 'string') settings[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') settings[name] = String(value);
-    else problems.push(`${name} (in ${path}): must be a string or a number, got ${JSON.stringify(value)}`);
+    // Structured settings (ARC_SERIAL_PORTS) are JSON text in the environment: the same here.
+    else if (value !== null && typeof value === 'object') settings[name] = JSON.stringify(value);
+    else problems.push(`${name} (in ${path}): must be a string, a number or JSON, got ${JSON.stringify(value)}`);
   }
   return settings;
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from './config-error.js';
 import { readConfigFile } from './config-file.js';
 import { deepFreeze } from './deep-freeze.js';
-import { DEFAULTS, SETTINGS, type Setting } from './settings.js';
+import { DEFAULTS, SETTINGS, type SerialPortSetting, type Setting } from './settings.js';
 
 /** arc's whole configuration, read once at start-up and frozen. See SETTINGS for each field. */
 export interface Config {
@@ -12,6 +12,14 @@ export interface Config {
   readonly logLevel: (typeof DEFAULTS)['logLevel'];
   readonly databaseUrl: string | undefined;
   readonly nodeEnv: string;
+  readonly dc09Port: number;
+  readonly dc09Host: string;
+  readonly unknownAccountReply: (typeof DEFAULTS)['unknownAccountReply'];
+  readonly dc09MaxConnections: number;
+  readonly dc09IdleTimeoutS: number;
+  readonly dc09PeerRate: number;
+  readonly dedupWindowS: number;
+  readonly serialPorts: readonly SerialPortSetting[];
 }
 
 /**
@@ -38,10 +46,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, co
     if (raw === undefined) continue;
     const parsed = setting.schema.safeParse(raw);
     if (parsed.success) config[setting.key] = parsed.data;
-    else problems.push(`${setting.name}: must be ${setting.allowed}, got ${JSON.stringify(shown(setting, raw))}`);
+    else problems.push(`${setting.name}: must be ${setting.allowed}, got ${JSON.stringify(shown(setting, raw))}${where(parsed.error)}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config as unknown as Config);
+}
+
+/** For structured settings, which field inside the value is wrong: ` (at 0.format: …)`. */
+function where(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  const issue = error.issues[0];
+  return issue && issue.path.length > 0 ? ` (at ${issue.path.map(String).join('.')}: ${issue.message})` : '';
 }
 
 /** The value as an error message may show it: a URL's password is not written to logs. */

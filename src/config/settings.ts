@@ -15,7 +15,37 @@ export const DEFAULTS = {
   logLevel: 'info' as (typeof LOG_LEVELS)[number],
   databaseUrl: undefined as string | undefined, // unset: the embedded database
   nodeEnv: 'development', // only `production` changes anything: no pretty logs
+  dc09Port: 7001, // SIA DC-09 over TCP and UDP, the same port for both
+  dc09Host: '0.0.0.0',
+  unknownAccountReply: 'nak' as (typeof UNKNOWN_ACCOUNT_REPLIES)[number],
+  dc09MaxConnections: 5000,
+  dc09IdleTimeoutS: 300,
+  dc09PeerRate: 20,
+  dedupWindowS: 120,
+  serialPorts: [] as readonly SerialPortSetting[],
 } as const;
+
+/** How a DC-09 frame from an account arc does not know is answered (it is journaled either way). */
+export const UNKNOWN_ACCOUNT_REPLIES = ['nak', 'ack'] as const;
+
+/** The computer-output formats a serial (phone-line) receiver can be set to. */
+export const SERIAL_FORMATS = ['surgard', 'ademco685', 'd6500', 'd6600-sia', 'cfsk'] as const;
+
+const serialPortSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/),
+  path: z.string().min(1),
+  format: z.enum(SERIAL_FORMATS),
+  baudRate: z.number().int().positive().default(9600),
+  dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+  parity: z.enum(['none', 'even', 'odd']).default('none'),
+  stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
+  /** Silence longer than this from the receiver (no record, no heartbeat) raises a receiver trouble. */
+  heartbeatSeconds: z.number().int().positive().default(90),
+  /** A JSON CFSK event table (see fixtures/cfsk-event-table.example.json), for cfsk and d6500. */
+  cfskTable: z.string().min(1).optional(),
+}).strict();
+
+export type SerialPortSetting = z.infer<typeof serialPortSchema>;
 
 /**
  * One row per setting. `allowed` is both the README's column and the error text (`NAME: must be
@@ -66,6 +96,61 @@ export const SETTINGS = [
     allowed: 'any text',
     schema: z.string(),
     meaning: '`production` turns off pretty logs even on a terminal (pino-pretty is a devDependency)',
+  },
+  {
+    name: 'ARC_DC09_PORT', key: 'dc09Port', default: String(DEFAULTS.dc09Port),
+    allowed: 'an integer 0-65535',
+    schema: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().max(65535)),
+    meaning: 'TCP and UDP port of the SIA DC-09 receiver (the same number for both); 0 picks a free port',
+  },
+  {
+    name: 'ARC_DC09_HOST', key: 'dc09Host', default: DEFAULTS.dc09Host,
+    allowed: 'a host name or IP address, without spaces',
+    schema: z.string().regex(/^\S+$/),
+    meaning: 'address the DC-09 receiver listens on',
+  },
+  {
+    name: 'ARC_UNKNOWN_ACCOUNT_REPLY', key: 'unknownAccountReply', default: DEFAULTS.unknownAccountReply,
+    allowed: `one of ${UNKNOWN_ACCOUNT_REPLIES.join(', ')}`,
+    schema: z.enum(UNKNOWN_ACCOUNT_REPLIES),
+    meaning: 'answer to a DC-09 frame from an account arc does not know, after journaling it as unregistered: `nak` makes the panel retry and report its own failure; `ack` stops it retrying',
+  },
+  {
+    name: 'ARC_DC09_MAX_CONNECTIONS', key: 'dc09MaxConnections', default: String(DEFAULTS.dc09MaxConnections),
+    allowed: 'an integer 1-1000000',
+    schema: z.string().regex(/^\d{1,7}$/).transform(Number).pipe(z.number().min(1).max(1_000_000)),
+    meaning: 'open DC-09 TCP connections at most; one more is closed at once and counted',
+  },
+  {
+    name: 'ARC_DC09_IDLE_TIMEOUT_S', key: 'dc09IdleTimeoutS', default: String(DEFAULTS.dc09IdleTimeoutS),
+    allowed: 'an integer 1-86400',
+    schema: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().min(1).max(86400)),
+    meaning: 'a DC-09 TCP connection that completes no frame for this long is closed (idle and trickling peers)',
+  },
+  {
+    name: 'ARC_DC09_PEER_RATE', key: 'dc09PeerRate', default: String(DEFAULTS.dc09PeerRate),
+    allowed: 'an integer 1-100000',
+    schema: z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().min(1).max(100_000)),
+    meaning: 'frames per second one peer (address and port) may send, with a burst of twice that; TCP beyond it is read later (back-pressure), UDP beyond it is dropped unanswered (the panel retries)',
+  },
+  {
+    name: 'ARC_DEDUP_WINDOW_S', key: 'dedupWindowS', default: String(DEFAULTS.dedupWindowS),
+    allowed: 'an integer 1-86400',
+    schema: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().min(1).max(86400)),
+    meaning: 'a reception with the same de-duplication key as one this many seconds earlier is a duplicate: recorded, not processed again',
+  },
+  {
+    name: 'ARC_SERIAL_PORTS', key: 'serialPorts', default: '[]',
+    allowed: 'a JSON array of {name, path, format, baudRate?, dataBits?, parity?, stopBits?, heartbeatSeconds?, cfskTable?}',
+    schema: z.string().transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    }).pipe(z.array(serialPortSchema)),
+    meaning: `phone-line receivers on serial ports; format is one of ${SERIAL_FORMATS.join(', ')}; defaults 9600 8N1, heartbeat 90 s`,
   },
 ] as const;
 

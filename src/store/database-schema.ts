@@ -6,6 +6,9 @@ import type { ColumnType } from 'kysely';
  */
 export interface Database {
   node_start: NodeStartTable;
+  account: AccountTable;
+  journal: JournalTable;
+  journal_cursor: JournalCursorTable;
 }
 
 /** Appended-only; written for a column: `ColumnType<read, insert, update>`. */
@@ -21,4 +24,40 @@ export interface NodeStartTable {
   version: Appended<string>;
   /** `pglite` or `postgres`. */
   database_kind: Appended<string>;
+}
+
+/** The accounts receivers know (migration 0002). Configuration, not history: it may change. */
+export interface AccountTable {
+  number: string;
+  aes_key: Buffer | null;
+  encrypted_only: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+/** Every frame every receiver got (migration 0002); see src/journal/reception.ts. */
+export interface JournalTable {
+  seq: ColumnType<string, string, never>;
+  node_id: Appended<string>;
+  transport: Appended<string>;
+  receiver: Appended<string>;
+  peer: Appended<string>;
+  received_at: Appended<Date>;
+  raw: Appended<Buffer>;
+  format: Appended<string | null>;
+  account: Appended<string | null>;
+  outcome: Appended<string>;
+  error_code: Appended<string | null>;
+  error_message: Appended<string | null>;
+  /** jsonb: written as JSON text, read as the parsed value. */
+  frame: ColumnType<object | null, string | null, never>;
+  events: ColumnType<unknown[], string, never>;
+  dedup_key: Appended<string | null>;
+  duplicate_of: Appended<string | null>;
+}
+
+/** Each consumer's position in the journal: state, moved with the consumer's effects. */
+export interface JournalCursorTable {
+  consumer: string;
+  seq: string;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }

@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m0001 from '../../migrations/0001_node_start.js';
+import * as m0002 from '../../migrations/0002_journal.js';
 
 /**
  * Every migration, in order, by static import: no directory scan, so it works the same from
@@ -7,6 +8,7 @@ import * as m0001 from '../../migrations/0001_node_start.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_node_start': m0001,
+  '0002_journal': m0002,
 };
 
 export class MigrationError extends Error {

@@ -7,7 +7,7 @@ import t from 'tap';
 t.test('arc serve runs on the embedded database, answers /healthz, and stops cleanly on SIGTERM', async (t) => {
   const dir = join(t.testdir({}), 'data');
   const child = spawn(process.execPath, [arcBin, 'serve'], {
-    env: arcEnv({ ARC_DATA_DIR: dir, ARC_HTTP_PORT: '0', ARC_HTTP_HOST: '127.0.0.1', ARC_NODE_ID: 'serve-test', DATABASE_URL: '', NODE_ENV: 'production' }),
+    env: arcEnv({ ARC_DATA_DIR: dir, ARC_HTTP_PORT: '0', ARC_HTTP_HOST: '127.0.0.1', ARC_DC09_PORT: '0', ARC_DC09_HOST: '127.0.0.1', ARC_NODE_ID: 'serve-test', DATABASE_URL: '', NODE_ENV: 'production' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });

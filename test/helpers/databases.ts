@@ -9,37 +9,58 @@ import { openDatabase, type Store } from '../../src/store/database.js';
  */
 export interface TestDatabase {
   name: 'pglite' | 'postgres';
+  /** A new, empty database, opened; the test closes (and drops) it at teardown. */
   open(t: Test): Promise<Store>;
+  /**
+   * A new, empty database, not opened: the settings a child `arc` process (or a reopen after a
+   * crash) uses to reach it. Dropped at teardown.
+   */
+  location(t: Test): Promise<DatabaseLocation>;
+}
+
+export interface DatabaseLocation {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** The same as environment variables, for a child process. */
+  env: Record<string, string>;
 }
 
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 
-export const TEST_DATABASES: TestDatabase[] = [
-  {
-    name: 'pglite',
-    async open(t) {
-      const store = await openDatabase({ dataDir: `${t.testdir({})}/data`, databaseUrl: undefined });
-      t.teardown(() => store.close());
-      return store;
-    },
+async function openAt(t: Test, location: DatabaseLocation): Promise<Store> {
+  const store = await openDatabase(location);
+  t.teardown(() => store.close());
+  return store;
+}
+
+const pglite: TestDatabase = {
+  name: 'pglite',
+  location(t) {
+    const dataDir = `${t.testdir({})}/data`;
+    return Promise.resolve({ databaseUrl: undefined, dataDir, env: { ARC_DATA_DIR: dataDir, DATABASE_URL: '' } });
   },
-  ...(testDatabaseUrl
-    ? [
-        {
-          name: 'postgres' as const,
-          async open(t: Test) {
-            const url = await createScratchDatabase(testDatabaseUrl);
-            const store = await openDatabase({ dataDir: '', databaseUrl: url.href });
-            t.teardown(async () => {
-              await store.close();
-              await dropScratchDatabase(testDatabaseUrl, url.pathname.slice(1));
-            });
-            return store;
-          },
-        },
-      ]
-    : []),
-];
+  async open(t) {
+    return openAt(t, await pglite.location(t));
+  },
+};
+
+function postgres(baseUrl: string): TestDatabase {
+  const self: TestDatabase = {
+    name: 'postgres',
+    async location(t) {
+      const url = await createScratchDatabase(baseUrl);
+      // Registered first, so it runs after the stores opened on it have closed.
+      t.teardown(() => dropScratchDatabase(baseUrl, url.pathname.slice(1)));
+      return { databaseUrl: url.href, dataDir: '', env: { DATABASE_URL: url.href } };
+    },
+    async open(t) {
+      return openAt(t, await self.location(t));
+    },
+  };
+  return self;
+}
+
+export const TEST_DATABASES: TestDatabase[] = [pglite, ...(testDatabaseUrl ? [postgres(testDatabaseUrl)] : [])];
 
 /** A new database beside TEST_DATABASE_URL's, so that runs never see each other's rows. */
 export async function createScratchDatabase(baseUrl: string): Promise<URL> {
