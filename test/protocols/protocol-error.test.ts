@@ -20,3 +20,10 @@ t.test('the vectors in fixtures/ are the team\'s verified vectors, unchanged', {
   t.same(readdirSync(vectorsDir).filter((f) => f.endsWith('.json')).sort(), files);
   for (const f of files) t.equal(readFileSync(join(vectorsDir, f), 'utf8'), readFileSync(join(sharedVectorsDir, f), 'utf8'), f);
 });
+
+t.test("the receivers' own refusal codes are documented in their README table", async (t) => {
+  const { RECEIVER_ERRORS } = await import('../../src/journal/receiver-error.js');
+  const table = readme.slice(readme.indexOf('| receiver code | meaning |'));
+  const rows = table.slice(0, table.indexOf('\n\n'));
+  t.same([...rows.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]).sort(), Object.keys(RECEIVER_ERRORS).sort());
+});
