@@ -39,7 +39,7 @@ for (const database of TEST_DATABASES) {
     arc.kill('SIGKILL');
     t.equal(await killed, 'SIGKILL');
     const report = await sending;
-    t.ok(report.acked > 20, `the panels saw ${report.acked} ACKs before the kill`);
+    t.ok(report.acked > 5, `the panels saw ${report.acked} ACKs before the kill`);
     t.ok(report.failed > 0 || report.unsent > 0, 'and the kill cut them off mid-run');
 
     // "After restart": the database as the next start of arc finds it.

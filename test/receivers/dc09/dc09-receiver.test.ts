@@ -177,7 +177,7 @@ for (const database of TEST_DATABASES) {
     const calm = await panel(t, r.port);
     const started = Date.now();
     calm.send(cid(1, '10001'));
-    t.ok((await calm.replies(1)).length === 1 && Date.now() - started < 1000, 'the calm panel is answered at once');
+    t.ok((await calm.replies(1)).length === 1 && Date.now() - started < 2000, 'the calm panel is answered without waiting for the flood (80 frames at 20/s would take 4 s)');
     const all = await flood.replies(80, 10_000);
     t.equal(all.length, 80, 'every flooded frame is answered in the end (TCP back-pressure)');
     t.ok((await r.metric('arc_rejected_peers_total', { reason: 'rate_limited' })) > 0, 'and the throttling is counted');
