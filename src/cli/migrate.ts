@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.js';
 import type { Command, CommandIo } from './command.js';
+import { readConfigOption } from './config-option.js';
 
 const usage = `Usage: arc migrate [--config FILE]
 
@@ -15,19 +15,10 @@ export const migrateCommand: Command = {
   summary: 'apply the database migrations',
   usage,
   async run(args: string[], io: CommandIo): Promise<number> {
-    let options;
+    const options = readConfigOption('migrate', args, io, usage);
+    if (typeof options === 'number') return options;
     try {
-      ({ values: options } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-    } catch (err) {
-      io.stderr.write(`arc migrate: ${(err as Error).message}\n\n${usage}\n`);
-      return 2;
-    }
-    if (options.help) {
-      io.stdout.write(`${usage}\n`);
-      return 0;
-    }
-    try {
-      const config = loadConfig(io.env, options.config);
+      const config = loadConfig(io.env, options.configFile);
       // Loaded here, not at the top: `arc --help` should not load a database driver.
       const [{ openDatabase }, { migrateToLatest }] = await Promise.all([import('../store/database.js'), import('../store/migrations.js')]);
       const store = await openDatabase(config);

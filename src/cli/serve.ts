@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config/config.js';
 import type { Command, CommandIo } from './command.js';
+import { readConfigOption } from './config-option.js';
 import type { RunningArc } from './start-arc.js';
 
 const usage = `Usage: arc serve [--config FILE]
@@ -17,20 +17,11 @@ export const serveCommand: Command = {
   summary: 'run the server (what `npm start` runs)',
   usage,
   async run(args: string[], io: CommandIo): Promise<number> {
-    let options;
-    try {
-      ({ values: options } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-    } catch (err) {
-      io.stderr.write(`arc serve: ${(err as Error).message}\n\n${usage}\n`);
-      return 2;
-    }
-    if (options.help) {
-      io.stdout.write(`${usage}\n`);
-      return 0;
-    }
+    const options = readConfigOption('serve', args, io, usage);
+    if (typeof options === 'number') return options;
     let config: Config;
     try {
-      config = loadConfig(io.env, options.config);
+      config = loadConfig(io.env, options.configFile);
     } catch (err) {
       io.stderr.write(`${(err as Error).message}\n`);
       return 1;

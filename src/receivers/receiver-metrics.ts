@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Reception } from '../journal/reception.js';
 
 /** The receiving path's metrics, registered once per running arc on its own registry. */
 export interface ReceiverMetrics {
@@ -32,4 +33,10 @@ export function createReceiverMetrics(registry: Registry): ReceiverMetrics {
     rejectedPeers: new Counter({ name: 'arc_rejected_peers_total', help: 'Peers cut or refused, by reason', labelNames: ['transport', 'reason'], registers }),
     receiverUp: new Gauge({ name: 'arc_serial_receiver_up', help: '1 while a serial receiver is heard within its heartbeat interval', labelNames: ['receiver'], registers }),
   };
+}
+
+/** Counts one journaled reception, and its refusal code when it was refused: every receiver alike. */
+export function countReception(metrics: ReceiverMetrics, reception: Pick<Reception, 'transport' | 'receiver' | 'outcome' | 'error'>): void {
+  metrics.receptions.inc({ transport: reception.transport, receiver: reception.receiver, outcome: reception.outcome });
+  if (reception.error) metrics.refusals.inc({ transport: reception.transport, code: reception.error.code });
 }

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { dc09DedupKey } from '../../journal/dedup-key.js';
 import type { JournalWriter, Outcome, Reception, Transport } from '../../journal/reception.js';
 import type { ReceiverError } from '../../journal/receiver-error.js';
-import { decodeDc09 } from '../../protocols/dc09/decode-dc09.js';
-import { readDc09Header } from '../../protocols/dc09/decode-dc09.js';
+import { decodeDc09, readDc09Header } from '../../protocols/dc09/decode-dc09.js';
 import type { Dc09Header } from '../../protocols/dc09/dc09-frame.js';
 import { encodeDc09Ack, encodeDc09Duh, encodeDc09Nak } from '../../protocols/dc09/dc09-reply.js';
 import type { ProtocolError } from '../../protocols/protocol-error.js';
@@ -40,10 +39,11 @@ const DUH_CODES = new Set(['UNKNOWN_TOKEN', 'NO_KEY', 'ENCRYPTION_REQUIRED']);
  */
 export async function handleDc09Frame(bytes: Buffer, source: { transport: Transport; peer: string }, deps: Dc09HandlerDeps): Promise<Dc09Handled> {
   const now = deps.now();
-  const header = readDc09Header(bytes);
+  const decoded = decodeDc09(bytes, { now, keyFor: (acct) => (acct === null ? undefined : (deps.accounts.find(acct)?.aesKey ?? undefined)) });
+  // The header is read a second time only for a refused frame, whose answer must echo it.
+  const header = decoded.ok ? decoded.value.frame : readDc09Header(bytes);
   const account = header?.account ?? null;
   const known = account === null ? undefined : deps.accounts.find(account);
-  const decoded = decodeDc09(bytes, { now, keyFor: (acct) => (acct === null ? undefined : (deps.accounts.find(acct)?.aesKey ?? undefined)) });
 
   let outcome: Outcome;
   let error: ProtocolError | ReceiverError | null = null;
@@ -79,7 +79,7 @@ export async function handleDc09Frame(bytes: Buffer, source: { transport: Transp
     account,
     outcome,
     error,
-    frame: decoded.ok ? decoded.value.frame : header,
+    frame: header,
     events: decoded.ok ? decoded.value.events : [],
     dedupKey: decoded.ok && outcome !== 'refused' ? dc09DedupKey(decoded.value.frame) : null,
   };

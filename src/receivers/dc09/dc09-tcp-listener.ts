@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../observability/logger.js';
-import type { ReceiverMetrics } from '../receiver-metrics.js';
+import { countReception, type ReceiverMetrics } from '../receiver-metrics.js';
 import { handleDc09Frame, type Dc09HandlerDeps } from './dc09-frame-handler.js';
 import { Dc09StreamFramer, type FramerItem } from '../../protocols/dc09/dc09-stream-framer.js';
 import { refusedBytes } from './refused-bytes.js';
@@ -91,8 +91,7 @@ function serveConnection(socket: Socket, options: Dc09TcpOptions, deps: Dc09List
     const started = performance.now();
     try {
       const { reply, reception } = await handleDc09Frame(item.bytes, { transport: 'tcp', peer }, deps);
-      metrics.receptions.inc({ transport: 'tcp', receiver: 'dc09', outcome: reception.outcome });
-      if (reception.error) metrics.refusals.inc({ transport: 'tcp', code: reception.error.code });
+      countReception(metrics, reception);
       if (reply && !socket.destroyed) socket.write(reply);
       metrics.ackLatency.observe({ transport: 'tcp' }, (performance.now() - started) / 1000);
     } catch (err) {

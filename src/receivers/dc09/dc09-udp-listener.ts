@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import type { ReceiverMetrics } from '../receiver-metrics.js';
+import { countReception, type ReceiverMetrics } from '../receiver-metrics.js';
 import { handleDc09Frame } from './dc09-frame-handler.js';
 import { DC09_FRAME_CAP_BYTES } from '../../protocols/dc09/dc09-stream-framer.js';
 import { refusedBytes } from './refused-bytes.js';
@@ -45,8 +45,7 @@ async function handleDatagram(socket: Socket, datagram: Buffer, rinfo: { address
   const started = performance.now();
   try {
     const { reply, reception } = await handleDc09Frame(datagram, { transport: 'udp', peer }, deps);
-    metrics.receptions.inc({ transport: 'udp', receiver: 'dc09', outcome: reception.outcome });
-    if (reception.error) metrics.refusals.inc({ transport: 'udp', code: reception.error.code });
+    countReception(metrics, reception);
     if (reply) socket.send(reply, rinfo.port, rinfo.address);
     metrics.ackLatency.observe({ transport: 'udp' }, (performance.now() - started) / 1000);
   } catch (err) {

@@ -1,4 +1,5 @@
-import type { Transport } from '../../journal/reception.js';
+import type { Reception, Transport } from '../../journal/reception.js';
+import { countReception } from '../receiver-metrics.js';
 import type { Dc09ListenerDeps } from './dc09-tcp-listener.js';
 import { DC09_FRAME_CAP_BYTES, type FramerItem } from '../../protocols/dc09/dc09-stream-framer.js';
 
@@ -12,22 +13,22 @@ export async function refusedBytes(item: Exclude<FramerItem, { kind: 'frame' }>,
     item.kind === 'garbage'
       ? { code: 'GARBAGE' as const, message: `${item.length} bytes outside any DC-09 frame` }
       : { code: 'OVERSIZED' as const, message: `a DC-09 frame declaring ${item.declared} bytes; at most ${DC09_FRAME_CAP_BYTES} are accepted` };
-  deps.metrics.receptions.inc({ transport: source.transport, receiver: 'dc09', outcome: 'refused' });
-  deps.metrics.refusals.inc({ transport: source.transport, code: error.code });
+  const reception: Reception = {
+    ...source,
+    receiver: 'dc09',
+    receivedAt: deps.now(),
+    raw: item.bytes,
+    format: null,
+    account: null,
+    outcome: 'refused',
+    error,
+    frame: null,
+    events: [],
+    dedupKey: null,
+  };
   try {
-    await deps.journal.append({
-      ...source,
-      receiver: 'dc09',
-      receivedAt: deps.now(),
-      raw: item.bytes,
-      format: null,
-      account: null,
-      outcome: 'refused',
-      error,
-      frame: null,
-      events: [],
-      dedupKey: null,
-    });
+    await deps.journal.append(reception);
+    countReception(deps.metrics, reception);
   } catch (err) {
     deps.logger.error({ peer: source.peer, err }, 'refused bytes not journaled');
   }

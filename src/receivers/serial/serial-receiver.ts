@@ -6,7 +6,7 @@ import { printable } from '../../protocols/printable.js';
 import { refuse } from '../../protocols/protocol-error.js';
 import { RECEIVER_RECORD_MAX_BYTES, type CfskEventTable } from '../../protocols/receiver-output/index.js';
 import type { AccountDirectory } from '../account-directory.js';
-import type { ReceiverMetrics } from '../receiver-metrics.js';
+import { countReception, type ReceiverMetrics } from '../receiver-metrics.js';
 import { loadCfskTable } from './cfsk-table-file.js';
 import { closeSerialPort, openSerialPort, writeAndDrain, type SerialBinding } from './open-serial-port.js';
 import { serialReception } from './record-reception.js';
@@ -191,9 +191,8 @@ export function createSerialReceiver(setting: SerialPortSetting, deps: SerialRec
       log.error({ err, outcome: reception.outcome }, 'journal append failed; record left unanswered');
       return;
     }
-    metrics.receptions.inc({ transport: TRANSPORT, receiver: setting.name, outcome: reception.outcome });
+    countReception(metrics, reception);
     if (!decoded.ok) {
-      metrics.refusals.inc({ transport: TRANSPORT, code: decoded.error.code });
       log.warn({ code: decoded.error.code, raw: printable(framed.bytes.toString('latin1'), 80) }, decoded.error.message);
     }
     const answer = decoded.ok ? rules!.ack(decoded.value.record) : rules!.nak(framed.bytes);
