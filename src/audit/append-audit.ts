@@ -1,0 +1,58 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../store/database-schema.js';
+import { auditHash, GENESIS_HASH } from './audit-hash.js';
+
+/**
+ * Taken for the rest of the transaction: the chain is one line, so two writers (two requests,
+ * two nodes) must not both chain to the same last row.
+ */
+const AUDIT_LOCK = 0x4155_4454; // "AUDT"
+
+export interface AuditEntry {
+  /** A user id, or a process: `system`, `import`. */
+  actor: string;
+  /** What was done, `domain.verb`: `session.sign_in`, `customer.create`, `incident.take`. */
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  /** What changed: never a secret (password, passcode, key). */
+  detail?: object;
+  at: Date;
+}
+
+/**
+ * Appends one row to the hash chain and returns its seq. Call it inside the transaction of the
+ * change it records: the change and its audit row commit together or not at all. The lock it
+ * takes is held to that transaction's end, so keep audited transactions short.
+ */
+export async function appendAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<string> {
+  const [seq] = await appendAudits(db, [entry]);
+  return seq!;
+}
+
+/**
+ * Appends rows to the chain in order, in one lock and one insert (the journal consumer audits a
+ * whole batch of incident transitions at once); resolves to their seqs.
+ */
+export async function appendAudits(db: Kysely<Database> | Transaction<Database>, entries: readonly AuditEntry[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const write = async (trx: Transaction<Database>): Promise<string[]> => {
+    await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+    const last = await trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const allocated = await sql<{ seq: string }>`select nextval('audit_log_seq_seq')::text as seq from generate_series(1, ${entries.length})`.execute(trx);
+    const seqs = allocated.rows.map((r) => r.seq).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    const rows = entries.map((entry, i) => {
+      const seq = seqs[i]!;
+      // Through JSON and back, so the hash covers exactly what jsonb will store (no undefined, Dates as text).
+      const detail = JSON.parse(JSON.stringify(entry.detail ?? {})) as object;
+      const hash = auditHash(prevHash, { seq, at: entry.at, actor: entry.actor, action: entry.action, subjectType: entry.subjectType, subjectId: entry.subjectId, detail });
+      const row = { seq, at: entry.at, actor: entry.actor, action: entry.action, subject_type: entry.subjectType, subject_id: entry.subjectId, detail: JSON.stringify(detail), prev_hash: prevHash, hash };
+      prevHash = hash;
+      return row;
+    });
+    await trx.insertInto('audit_log').values(rows).execute();
+    return seqs;
+  };
+  return db.isTransaction ? write(db as Transaction<Database>) : db.transaction().execute(write);
+}
