@@ -1,0 +1,109 @@
+import { sql, type Transaction } from 'kysely';
+import { appendAudits } from '../audit/append-audit.js';
+import type { Database } from '../store/database-schema.js';
+import type { IncidentAction, NewAction } from './incident-action.js';
+import { INCIDENT_CHANNEL } from './incident-bus.js';
+import { evolve, foldIncident, type IncidentHeader, type IncidentState } from './incident-state.js';
+import { incidentAction, incidentAudit, upsertQueueRows } from './incident-store.js';
+
+/**
+ * The incident changes one journal batch makes, decided in memory and written in a handful of
+ * statements whatever the batch's size: a storm of alarms costs round trips per batch, not per
+ * alarm. Incidents are keyed by account while deciding; new ones have no id until `write`.
+ */
+export class IncidentBatch {
+  readonly #open = new Map<string, IncidentState | undefined>();
+  #retired = 0;
+  readonly #changes = new Map<string, { header: Omit<IncidentHeader, 'id'> & { id: string | null }; before: IncidentState | undefined; actions: NewAction[] }>();
+
+  /** Locks and loads the open incidents of `accounts` (one statement); held to commit. */
+  async load(trx: Transaction<Database>, accounts: readonly string[]): Promise<void> {
+    const wanted = accounts.filter((a) => !this.#open.has(a));
+    if (wanted.length === 0) return;
+    for (const account of wanted) this.#open.set(account, undefined);
+    const rows = await trx.selectFrom('incident_queue').select(['account', 'state']).where('account', 'in', wanted).where('status', '=', 'open').forUpdate().execute();
+    for (const row of rows) this.#open.set(row.account, row.state as IncidentState);
+  }
+
+  /** The account's open incident as decided so far in this batch (load it first). */
+  openIncident(account: string): IncidentState | undefined {
+    return this.#open.get(account);
+  }
+
+  /** A new incident for the account, with its `opened` action first. */
+  open(header: Omit<IncidentHeader, 'id'>, actions: NewAction[]): void {
+    const state = foldIncident({ ...header, id: '' }, actions);
+    this.#changes.set(header.account, { header: { ...header, id: null }, before: undefined, actions: [...actions] });
+    this.#open.set(header.account, state.status === 'open' ? state : undefined);
+    if (state.status !== 'open') this.#retire(header.account);
+  }
+
+  /** Actions on the account's open incident. */
+  append(account: string, actions: NewAction[]): void {
+    const before = this.#open.get(account);
+    if (!before) throw new Error(`account ${account} has no open incident to append to`);
+    const change = this.#changes.get(account) ?? { header: before, before, actions: [] };
+    change.actions.push(...actions);
+    this.#changes.set(account, change);
+    const state = actions.reduce(evolve, before);
+    this.#open.set(account, state.status === 'open' ? state : undefined);
+    if (state.status !== 'open') this.#retire(account);
+  }
+
+  /**
+   * A closed incident is done with: its change moves aside under a key of its own, so that a
+   * later alarm of the same account in this batch opens a new one.
+   */
+  #retire(account: string): void {
+    const change = this.#changes.get(account);
+    if (!change) return;
+    this.#changes.delete(account);
+    this.#changes.set(`${account}#closed-${++this.#retired}`, change);
+  }
+
+  /**
+   * Writes everything: new incident headers, every action (one insert), each touched queue row
+   * (one upsert), one audit row per action (one chained insert) and one NOTIFY. Resolves to the
+   * last action id, or null when the batch changed nothing.
+   */
+  async write(trx: Transaction<Database>): Promise<string | null> {
+    const changes = [...this.#changes.values()].filter((c) => c.actions.length > 0);
+    if (changes.length === 0) return null;
+    const opening = changes.filter((c) => c.header.id === null);
+    if (opening.length > 0) {
+      // One insert for every new incident; an account opens at most one per journal entry.
+      const rows = await trx
+        .insertInto('incident')
+        .values(opening.map(({ header }) => ({ account: header.account, customer_id: header.customerId, opened_at: new Date(header.openedAt), opening_seq: header.openingSeq })))
+        .returning(['id', 'account', 'opening_seq'])
+        .execute();
+      const ids = new Map(rows.map((r) => [`${r.account}/${r.opening_seq}`, r.id]));
+      for (const { header } of opening) header.id = ids.get(`${header.account}/${header.openingSeq}`)!;
+    }
+    const pending = changes.flatMap((c) => c.actions.map((action) => ({ action, incidentId: c.header.id! })));
+    const stored: IncidentAction[] = [];
+    for (let i = 0; i < pending.length; i += 1_000) {
+      const chunk = pending.slice(i, i + 1_000);
+      const rows = await trx
+        .insertInto('incident_action')
+        .values(chunk.map(({ action, incidentId }) => ({ incident_id: incidentId, at: new Date(action.at), actor: action.actor, kind: action.kind, detail: JSON.stringify(action.detail), journal_seq: action.journalSeq })))
+        .returningAll()
+        .execute();
+      // Ids are drawn in VALUES order: sorted, they line up with the chunk.
+      stored.push(...rows.map(incidentAction).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
+    }
+    const states: IncidentState[] = [];
+    let offset = 0;
+    for (const change of changes) {
+      const saved = stored.slice(offset, offset + change.actions.length);
+      offset += change.actions.length;
+      const header = { ...change.header, id: change.header.id! };
+      states.push(change.before ? saved.reduce(evolve, change.before) : foldIncident(header, saved));
+    }
+    await upsertQueueRows(trx, states);
+    await appendAudits(trx, stored.map(incidentAudit));
+    const last = stored[stored.length - 1]!.id;
+    await sql`select pg_notify(${INCIDENT_CHANNEL}, ${last})`.execute(trx);
+    return last;
+  }
+}
