@@ -1,0 +1,181 @@
+// npm run bench -- console [postgres|pglite] [--rate R] [--duration S] [--consoles C] [--panels P]
+// Receipt → console push latency with the whole path live: a child `arc sim panels` sends
+// burglary alarms over DC-09 at R/s; arc (in this process) journals them, the incident consumer
+// opens or joins each account's incident, and the live feed pushes every action to C WebSocket
+// consoles signed in as operators. Latency per pushed action = when this process's console
+// client got it − the journal's received_at of the alarm behind it (same clock). Goal (issue 4):
+// p99 ≤ 100 ms at 1,000 alarms/s with 20 consoles.
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createUser } from '../src/auth/user-store.js';
+import { startArc } from '../src/cli/start-arc.js';
+import { importCustomers } from '../src/customers/customer-import.js';
+import { createLogger } from '../src/observability/logger.js';
+import { openDatabase } from '../src/store/database.js';
+import { migrateToLatest } from '../src/store/migrations.js';
+import { benchArcConfig } from './support/bench-arc-config.js';
+import { cpuMark, cpuShare, processTicks } from './measure.js';
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    rate: { type: 'string', default: '1000' },
+    duration: { type: 'string', default: '30' },
+    consoles: { type: 'string', default: '20' },
+    panels: { type: 'string', default: '200' },
+  },
+});
+const RATE = Number(opts.rate);
+const DURATION_S = Number(opts.duration);
+const CONSOLES = Number(opts.consoles);
+const PANELS = Number(opts.panels);
+const ACCOUNT_BASE = 40000;
+const PASSWORD = 'bench console password';
+const arcBin = join(import.meta.dirname, '..', '..', 'bin', 'arc');
+
+interface Received {
+  journalSeq: string;
+  at: number;
+}
+
+/**
+ * The consoles, in a child process of their own so that their work (parsing every push) is not
+ * counted against arc's event loop: each signs in as the web page does and opens /api/live from
+ * the current end. On stdin's end the child prints, per console, [journal seq, receive time].
+ */
+const CONSOLES_SCRIPT = `
+import WebSocket from 'ws';
+const [address, password, count] = process.argv.slice(1);
+const got = [];
+for (let i = 0; i < Number(count); i++) {
+  const res = await fetch(address + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-operator', password }) });
+  const { token } = await res.json();
+  const sink = [];
+  got.push(sink);
+  const ws = new WebSocket(address.replace('http', 'ws') + '/api/live?token=' + encodeURIComponent(token));
+  ws.on('message', (data) => {
+    const at = Date.now();
+    const m = JSON.parse(data.toString());
+    if (m.type === 'action' && m.action.journalSeq) sink.push([m.action.journalSeq, at]);
+  });
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+}
+console.log('ready');
+process.stdin.resume();
+process.stdin.on('end', () => process.stdout.write(JSON.stringify(got) + '\\n', () => process.exit(0)));
+`;
+
+interface Consoles {
+  /** Resolves to each console's [journal seq, receive time (epoch ms)] pairs. */
+  finish(): Promise<Received[][]>;
+  ticks(): number;
+}
+
+async function startConsoles(httpAddress: string): Promise<Consoles> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', CONSOLES_SCRIPT, httpAddress, PASSWORD, String(CONSOLES)], { stdio: ['pipe', 'pipe', 'inherit'], cwd: join(import.meta.dirname, '..', '..') });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const check = () => (stdout.includes('ready\n') ? resolve() : undefined);
+    child.stdout.on('data', check);
+    child.once('exit', () => reject(new Error('the consoles process ended early')));
+  });
+  let ticks = 0;
+  const poll = setInterval(() => (ticks = processTicks(child.pid!) ?? ticks), 100);
+  return {
+    ticks: () => ticks,
+    finish: () =>
+      new Promise((resolve) => {
+        child.once('close', () => {
+          clearInterval(poll);
+          const line = stdout.split('\n').find((l) => l.startsWith('['))!;
+          resolve((JSON.parse(line) as [string, number][][]).map((pairs) => pairs.map(([journalSeq, at]) => ({ journalSeq, at }))));
+        });
+        child.stdin.end();
+      }),
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+function runSim(port: number): Promise<{ sent: number; acked: number }> {
+  const args = [arcBin, 'sim', 'panels', '--count', String(PANELS), '--rate', String(RATE), '--duration', String(DURATION_S), '--alarm-share', '1', '--account-base', String(ACCOUNT_BASE), '--target', `127.0.0.1:${port}`, '--json'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => child.on('close', () => (stdout ? resolve(JSON.parse(stdout) as { sent: number; acked: number }) : reject(new Error(`sim failed: ${stderr}`)))));
+}
+
+async function main(): Promise<void> {
+  const kind = positionals[0] ?? 'postgres';
+  const scratch = await benchArcConfig(kind === 'pglite' ? 'pglite' : 'postgres', 'console');
+  const { config, database } = scratch;
+  try {
+    const setup = await openDatabase(config);
+    await migrateToLatest(setup.db);
+    // Real customer cards: the consumer looks one up for every alarm.
+    const rows = Array.from({ length: PANELS }, (_, i) => {
+      const account = String(ACCOUNT_BASE + i);
+      return { where: `panel ${i}`, value: { name: `Bench customer ${i}`, address: `${i} Bench Road`, contractType: 'lease', serviceStatus: 'in_service', accounts: [{ number: account }], zones: [{ account, number: 1, name: 'Hall PIR', type: 'burglary', principle: 'pir' }], contacts: [{ name: 'Owner', relation: 'owner', phones: ['13900000000'] }] } };
+    });
+    const imported = await importCustomers(setup.db, rows, { now: () => new Date(), source: 'bench' });
+    if (imported.rejected.length > 0) throw new Error(`bench customers rejected: ${JSON.stringify(imported.rejected[0])}`);
+    await createUser(setup.db, { username: 'bench-operator', displayName: 'Bench operator', role: 'operator', password: PASSWORD });
+    await setup.close();
+
+    const arc = await startArc(config, createLogger(config, process.stdout));
+    try {
+      const consoles = await startConsoles(arc.address);
+      const start = cpuMark(database);
+      const sim = await runSim(arc.dc09Port);
+      await new Promise((r) => setTimeout(r, 2_000)); // the tail of the pushes
+      const cpu = cpuShare(start, consoles.ticks());
+      const received = await consoles.finish();
+      await arc.stop(); // the embedded database has one user at a time
+
+      const reader = await openDatabase(config);
+      const seqs = new Set(received.flatMap((sink) => sink.map((r) => r.journalSeq)));
+      const receivedAt = new Map<string, number>();
+      const db = reader.db;
+      for (const chunk of chunks([...seqs], 5_000)) {
+        for (const row of await db.selectFrom('journal').select(['seq', 'received_at']).where('seq', 'in', chunk).execute()) receivedAt.set(row.seq, row.received_at.getTime());
+      }
+      const pushes = received.flatMap((sink) => sink.map((r) => ({ receivedAt: receivedAt.get(r.journalSeq)!, latency: r.at - receivedAt.get(r.journalSeq)! })));
+      const latencies = pushes.map((p) => p.latency).sort((a, b) => a - b);
+      // By 5 s of receipt time: a tail at the start (a cold database, every incident new) reads differently from one throughout.
+      const first = pushes.reduce((min, p) => Math.min(min, p.receivedAt), Infinity);
+      const windows = new Map<number, number[]>();
+      for (const p of pushes) {
+        const w = Math.floor((p.receivedAt - first) / 5_000);
+        const list = windows.get(w) ?? [];
+        list.push(p.latency);
+        windows.set(w, list);
+      }
+      const actions = await db.selectFrom('incident_action').select((eb) => eb.fn.countAll<string>().as('n')).where('journal_seq', 'is not', null).executeTakeFirstOrThrow();
+      await reader.close();
+      const perConsole = received.map((s) => s.length);
+      console.log(`bench console (${kind}): ${PANELS} panels sending burglary alarms at ${RATE}/s for ${DURATION_S} s, ${CONSOLES} consoles on /api/live`);
+      console.log(`  alarms sent ${sim.sent}, ACKed ${sim.acked}; incident actions from signals ${actions.n}; pushed per console min ${Math.min(...perConsole)} max ${Math.max(...perConsole)}`);
+      console.log(`  receipt → console push over ${latencies.length} pushes: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (goal p99 ≤ 100 ms)`);
+      console.log(`  by 5 s of receipt: ${[...windows].sort((a, b) => a[0] - b[0]).map(([w, l]) => { const sorted = l.sort((a, b) => a - b); return `${w * 5}-${w * 5 + 5} s p50 ${percentile(sorted, 50)} / p99 ${percentile(sorted, 99)} ms`; }).join('; ')}`);
+      console.log(`  CPU % of one core: arc ${cpu.self}, consoles ${cpu.children}, postgres ${cpu.postgres ?? '-'}, rest of machine ${cpu.others ?? '-'}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+      console.log('  method: the consoles run in a child process on this machine; latency = client receive time − journal received_at of the alarm behind the action (one clock).');
+    } finally {
+      await arc.stop(); // stop is idempotent: a second call after the measurement does nothing
+    }
+  } finally {
+    await scratch.cleanup();
+  }
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+await main();

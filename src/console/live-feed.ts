@@ -1,0 +1,112 @@
+import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { Histogram } from 'prom-client';
+import { z } from 'zod';
+import { currentUser, requireRole } from '../auth/require-role.js';
+import type { IncidentBus } from '../incidents/incident-bus.js';
+import type { Database } from '../store/database-schema.js';
+import { lastActionId, sharedLiveReader } from './live-feed-reader.js';
+import { LiveSession } from './live-session.js';
+
+export interface LiveFeedDeps {
+  db: Kysely<Database>;
+  bus: IncidentBus;
+  pushSeconds: Histogram;
+  now: () => number;
+  /** Keep-alive: a `ping` message, a protocol ping, and a read of the feed (in case a wake-up was lost). */
+  pingIntervalMs?: number;
+  /** A client with more than this not yet written to the network is closed with 4008. */
+  maxBufferedBytes?: number;
+  /** How long a client over half the cap gets to read before it is closed with 4008. */
+  drainTimeoutMs?: number;
+  pageSize?: number;
+}
+
+const PING_INTERVAL_MS = 15_000;
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const DRAIN_TIMEOUT_MS = 10_000;
+const PAGE_SIZE = 500;
+
+const liveQuerySchema = z.object({
+  token: z.string().optional().describe('the session token (browsers cannot set headers on a WebSocket)'),
+  since: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,17})$/, 'since is an action id, 0 for the beginning')
+    .optional()
+    .describe('the last action id this client saw; absent: start at the current end (then load GET /api/incidents)'),
+});
+
+/**
+ * `GET /api/live`: the console's WebSocket. Messages, all JSON:
+ * - `{type:'hello', user, since, serverTime}` first;
+ * - `{type:'action', seq, incident, action}` for every incident action after `since`, in order,
+ *   once: first the catch-up, then `{type:'caught_up', seq}`, then each action as it commits;
+ * - `{type:'ping', seq, serverTime}` every 15 s (the client reconnects when they stop).
+ * Closed with 4008 when the client falls more than 4 MiB behind (or stays over 2 MiB for 10 s),
+ * 1011 when the feed cannot be read: the client reconnects with `since` = the last seq it saw.
+ *
+ * Police are refused (403): their 110 view reads forwarded incidents through GET
+ * /api/incidents; the live console is the duty room's.
+ */
+export function registerLiveFeed(scope: FastifyInstance, deps: LiveFeedDeps): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const pingIntervalMs = deps.pingIntervalMs ?? PING_INTERVAL_MS;
+  const readShared = sharedLiveReader(deps.db);
+  app.get(
+    '/api/live',
+    {
+      websocket: true,
+      preHandler: requireRole('operator', 'supervisor', 'admin'),
+      schema: { tags: ['incidents'], summary: 'The live console feed (WebSocket): incident actions after `since`, then as they commit', querystring: liveQuerySchema },
+    },
+    (socket, req) => {
+      const user = currentUser(req);
+      let session: LiveSession | undefined;
+      // Subscribed before the start point is read, so that no commit falls between the two.
+      const unsubscribe = deps.bus.onPublished((id) => session?.wake(id));
+      let alive = true;
+      socket.on('pong', () => (alive = true));
+      const tick = setInterval(() => {
+        if (!alive) return socket.terminate();
+        alive = false;
+        socket.ping();
+        session?.sendControl({ type: 'ping', seq: session.last, serverTime: new Date(deps.now()).toISOString() });
+        session?.wake();
+      }, pingIntervalMs);
+      socket.on('close', () => {
+        clearInterval(tick);
+        unsubscribe();
+      });
+      const begin = async () => {
+        const since = req.query.since ?? (await lastActionId(deps.db));
+        if (socket.readyState !== socket.OPEN) return;
+        session = new LiveSession(socket, since, {
+          read: readShared,
+          pageSize: deps.pageSize ?? PAGE_SIZE,
+          maxBufferedBytes: deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
+          drainTimeoutMs: deps.drainTimeoutMs ?? DRAIN_TIMEOUT_MS,
+          onPushed: (receivedAt) => deps.pushSeconds.observe((deps.now() - receivedAt) / 1000),
+          onError: (err) => req.log.warn({ err }, 'live feed read failed'),
+          sendBatch: (sendAll) => {
+            // ws keeps its TCP socket private; corked, a page of frames leaves in one write.
+            const tcp = (socket as unknown as { _socket?: Socket })._socket;
+            tcp?.cork();
+            try {
+              sendAll();
+            } finally {
+              tcp?.uncork();
+            }
+          },
+        });
+        session.sendControl({ type: 'hello', user, since, serverTime: new Date(deps.now()).toISOString() });
+        await session.start();
+      };
+      begin().catch((err: unknown) => {
+        req.log.warn({ err }, 'live feed could not start');
+        if (socket.readyState === socket.OPEN) socket.close(1011, 'feed unavailable: reconnect');
+      });
+    },
+  );
+}
