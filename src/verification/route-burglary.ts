@@ -1,0 +1,45 @@
+import type { CaseStep } from './case-step.js';
+import { zoneLabel } from './console-messages.js';
+import { corroborates } from './linked-zones.js';
+import type { ZoneTrip } from './verification-state.js';
+
+/**
+ * Burglary (防盗): never forwarded on one detector's word. The first alarm starts the callback
+ * down the call list; a second, different zone within the window (防区联动) confirms it; the
+ * same zone repeating only adds to the record.
+ */
+export function routeBurglary(step: CaseStep, trip: ZoneTrip): void {
+  const c = step.case;
+  const { linkedZoneWindowMin, linkedZoneRule, dispatchOnConfirm } = step.policy.burglary;
+  const where = zoneLabel(trip.zone, trip.evidence.zoneName);
+  const windowMs = linkedZoneWindowMin * 60_000;
+  const first = c.trips.every((t) => t.route !== 'burglary');
+  const partner = c.trips.find((t) => t.route === 'burglary' && trip.at - t.at <= windowMs && corroborates(t, trip, linkedZoneRule));
+  step.addTrip(trip);
+
+  if (c.stage === 'confirmed') {
+    step.notify('normal', `Burglary, ${where}: added to the confirmed incident.`);
+    return;
+  }
+  if (partner !== undefined) {
+    step.stopCalls();
+    step.forward('linked_zones', [partner.evidence, trip.evidence]);
+    if (dispatchOnConfirm) step.dispatch('linked_zones', `linked zones ${zoneLabel(partner.zone, partner.evidence.zoneName)} and ${where}`);
+    step.notify('high', `Confirmed by linked zones ${zoneLabel(partner.zone, partner.evidence.zoneName)} and ${where}: forwarded to 110${dispatchOnConfirm ? ', guard dispatched' : ''}.`);
+    return;
+  }
+  if (!first) {
+    step.notify('normal', `Burglary, ${where}: does not confirm (same detector, or outside the ${linkedZoneWindowMin} min window).`);
+    return;
+  }
+  if (c.guardDispatched || c.pendingCall !== null) {
+    step.notify('normal', `Burglary, ${where}: verification under way.`);
+    return;
+  }
+  if (step.callNext()) {
+    step.notify('normal', `Burglary, ${where}: verifying by callback.`);
+    return;
+  }
+  step.dispatch('verify_on_site', 'no number to call back');
+  step.notify('high', `Burglary, ${where}: no number to call back, guard dispatched to verify on site.`);
+}
