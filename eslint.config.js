@@ -10,8 +10,9 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'error' },
   },
   {
-    // Codecs are pure: bytes in, values out. No sockets, files, clocks, logs or storage.
-    files: ['src/protocols/**/*.ts'],
+    // Pure cores: codecs, the verification engine, the supervisor's bookkeeping. No sockets,
+    // files, clocks, logs or storage: time and randomness are arguments.
+    files: ['src/protocols/**/*.ts', 'src/verification/**/*.ts', 'src/supervision/supervisor.ts', 'src/supervision/due-heap.ts', 'src/supervision/period-rate.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: ['node:net', 'node:dgram', 'node:fs', 'node:fs/promises', 'node:child_process', 'pino', 'kysely', 'fastify', 'pg', 'serialport'],
@@ -35,6 +36,6 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', 'bin/*'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
   },
 );

@@ -1,11 +1,16 @@
+import { auditCommand } from './audit.js';
 import type { Command, CommandIo } from './command.js';
 import { decodeCommand } from './decode.js';
+import { importCommand } from './import.js';
+import { journalCommand } from './journal.js';
 import { migrateCommand } from './migrate.js';
+import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
 import { simCommand } from './sim.js';
+import { userCommand } from './user.js';
 
 /** Every subcommand of `bin/arc`, in the order `arc --help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, decodeCommand, migrateCommand, simCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, decodeCommand, migrateCommand, importCommand, simCommand, journalCommand, replayCommand, userCommand, auditCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

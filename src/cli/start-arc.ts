@@ -4,13 +4,23 @@ import { buildHttpServer } from '../console/http-server.js';
 import { GroupCommitJournal } from '../journal/group-commit-journal.js';
 import { JournalBus } from '../journal/journal-bus.js';
 import { createJournalMetrics } from '../journal/journal-metrics.js';
+import { runConsumer } from '../journal/journal-consumer.js';
 import { listenForJournalCommits } from '../journal/pg-journal-listener.js';
+import { ACCOUNTS_CHANGED_CHANNEL, notifyAccountsChanged } from '../customers/accounts-changed.js';
+import { CustomerCardCache } from '../customers/customer-card-cache.js';
+import { IncidentBus } from '../incidents/incident-bus.js';
+import { createIncidentConsumer } from '../incidents/incident-consumer.js';
+import { createIncidentMetrics } from '../incidents/incident-metrics.js';
+import { listenForIncidentActions } from '../incidents/pg-incident-listener.js';
+import { listenForNotifications } from '../store/pg-notification-listener.js';
+import { createSupervisionService } from '../supervision/supervision-service.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { ReloadableAccountDirectory } from '../receivers/account-store.js';
 import { startDc09Receiver } from '../receivers/dc09/dc09-receiver.js';
 import { createReceiverMetrics } from '../receivers/receiver-metrics.js';
 import { createSerialReceiver } from '../receivers/serial/index.js';
+import { formatDemoBanner, loadDemo } from '../demo/load-demo.js';
 import { openDatabase } from '../store/database.js';
 import { migrateToLatest } from '../store/migrations.js';
 import { recordNodeStart } from '../store/node-starts.js';
@@ -20,6 +30,8 @@ export interface RunningArc {
   address: string;
   /** The port the DC-09 receiver listens on, TCP and UDP. */
   dc09Port: number;
+  /** With `--demo`: the banner saying who can sign in, and how (printed by serve). */
+  demo?: string;
   /** Stops receiving, lets every accepted frame reach the journal, closes the database and its lock. */
   stop(): Promise<void>;
 }
@@ -28,12 +40,18 @@ export interface RunningArc {
  * The composition root: everything arc runs is built and wired here, in start-up order, and
  * torn down in reverse by `stop`. A reader finds the whole server from this function.
  */
-export async function startArc(config: Config, logger: Logger): Promise<RunningArc> {
+export interface StartOptions {
+  /** Load the demo customers and users (`arc serve --demo`). */
+  demo?: { password: string };
+}
+
+export async function startArc(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningArc> {
   const store = await openDatabase(config, { onBackgroundError: (err) => logger.warn({ err }, 'database connection error') });
   const stops: (() => Promise<void>)[] = [() => store.close()];
   const stopAll = async () => {
     // In reverse: receivers stop taking frames before the journal closes, and so on down.
-    for (const stop of stops.reverse()) await stop();
+    // Drained as it goes, so a second call does nothing.
+    for (const stop of stops.splice(0).reverse()) await stop();
   };
   try {
     const applied = await migrateToLatest(store.db);
@@ -59,9 +77,56 @@ export async function startArc(config: Config, logger: Logger): Promise<RunningA
     });
     stops.push(() => journal.close());
 
+    // Before the account directory loads, so that the demo accounts are received at once.
+    const demo = options.demo ? await loadDemo(store.db, { password: options.demo.password, now: () => new Date() }) : undefined;
+
     const accounts = new ReloadableAccountDirectory(store.db);
     await accounts.reload();
     logger.info({ accounts: accounts.size }, 'accounts loaded');
+
+    // Heartbeat supervision: every reception is a sign of life; a late account is a trouble.
+    const supervision = createSupervisionService({ db: store.db, nodeId: config.nodeId, now: Date.now, logger, metrics, receivers: config.serialPorts.map((p) => p.name) });
+    await supervision.start();
+    stops.push(() => supervision.stop());
+    const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, onError: (err) => logger.error({ err, consumer: 'supervision' }, 'journal consumer step failed: retrying') });
+    stops.push(() => supervisionRun.stop()); // after, so it stops before the service
+
+    const customerCards = new CustomerCardCache({ ttlMs: 60_000, now: Date.now });
+    const reloadAccounts = async () => {
+      customerCards.invalidate();
+      await accounts.reload();
+      await supervision.reload();
+      logger.info({ accounts: accounts.size }, 'accounts reloaded');
+    };
+    if (config.databaseUrl) {
+      // The other node's API (or `arc import`) changed accounts: receive with the new keys here too.
+      const listener = listenForNotifications(
+        config.databaseUrl,
+        ACCOUNTS_CHANGED_CHANNEL,
+        () => void reloadAccounts().catch((err: unknown) => logger.error({ err }, 'accounts reload failed')),
+        (err) => logger.warn({ err }, 'accounts LISTEN connection error'),
+      );
+      stops.push(() => listener.close());
+    }
+    const onAccountsChanged = async () => {
+      await reloadAccounts();
+      if (store.kind === 'postgres') await notifyAccountsChanged(store.db);
+    };
+
+    // Incidents: journaled signals open or join them; committed actions wake the live consoles.
+    const incidentBus = new IncidentBus();
+    const incidentMetrics = createIncidentMetrics(metrics);
+    if (config.databaseUrl) {
+      const listener = listenForIncidentActions(config.databaseUrl, incidentBus, (err) => logger.warn({ err }, 'incident LISTEN connection error'));
+      stops.push(() => listener.close());
+    }
+    const onConsumerError = (consumer: string) => (err: unknown) => logger.error({ err, consumer }, 'journal consumer step failed: retrying');
+    const incidents = runConsumer(
+      store.db,
+      createIncidentConsumer(store.db, { findCustomerCard: customerCards.find, bus: incidentBus, now: Date.now, metrics: incidentMetrics, onError: onConsumerError('incidents') }),
+      { bus, onError: onConsumerError('incidents') },
+    );
+    stops.push(() => incidents.stop());
 
     const receiverMetrics = createReceiverMetrics(metrics);
     const dc09 = await startDc09Receiver(
@@ -82,17 +147,21 @@ export async function startArc(config: Config, logger: Logger): Promise<RunningA
         metrics: receiverMetrics,
         logger,
         nodeId: config.nodeId,
-        onStatus: (s) => logger[s.status === 'up' ? 'info' : 'warn'](s, `serial receiver ${s.receiver} is ${s.status}`),
+        onStatus: (s) => {
+          logger[s.status === 'up' ? 'info' : 'warn'](s, `serial receiver ${s.receiver} is ${s.status}`);
+          supervision.receiverStatus(s);
+        },
       });
       await serial.start();
       stops.push(() => serial.stop());
     }
 
-    const app = buildHttpServer({ config, store, metrics, logger });
+    const app = buildHttpServer({ config, store, metrics, logger, sessionTtlMs: config.sessionTtlS * 1000, onAccountsChanged, incidentBus, incidentMetrics, supervision });
     const address = await app.listen({ port: config.httpPort, host: config.httpHost });
     stops.push(() => app.close());
     logger.info({ address, dc09Port: dc09.port, database: store.kind, version }, 'arc is serving');
-    return { address, dc09Port: dc09.port, stop: stopAll };
+    const consoleUrl = `${address.replace('://0.0.0.0:', '://127.0.0.1:')}/`;
+    return { address, dc09Port: dc09.port, ...(demo && { demo: formatDemoBanner(demo, consoleUrl) }), stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

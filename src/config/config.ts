@@ -19,6 +19,7 @@ export interface Config {
   readonly dc09IdleTimeoutS: number;
   readonly dc09PeerRate: number;
   readonly dedupWindowS: number;
+  readonly sessionTtlS: number;
   readonly serialPorts: readonly SerialPortSetting[];
 }
 

@@ -22,6 +22,7 @@ export const DEFAULTS = {
   dc09IdleTimeoutS: 300,
   dc09PeerRate: 20,
   dedupWindowS: 120,
+  sessionTtlS: 43_200, // twelve hours: one shift
   serialPorts: [] as readonly SerialPortSetting[],
 } as const;
 
@@ -138,6 +139,12 @@ export const SETTINGS = [
     allowed: 'an integer 1-86400',
     schema: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().min(1).max(86400)),
     meaning: 'a reception with the same de-duplication key as one this many seconds earlier is a duplicate: recorded, not processed again',
+  },
+  {
+    name: 'ARC_SESSION_TTL_S', key: 'sessionTtlS', default: String(DEFAULTS.sessionTtlS),
+    allowed: 'an integer 60-604800',
+    schema: z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().min(60).max(604800)),
+    meaning: 'how long a sign-in to the console or the API lasts before the user must sign in again',
   },
   {
     name: 'ARC_SERIAL_PORTS', key: 'serialPorts', default: '[]',

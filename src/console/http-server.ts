@@ -1,10 +1,28 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginCallback } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { Counter, type Registry } from 'prom-client';
+import { registerSessionAuth } from '../auth/session-auth.js';
+import { registerSessionRoutes } from '../auth/session-routes.js';
+import { registerUserRoutes } from '../auth/user-routes.js';
 import type { Config } from '../config/config.js';
+import { findCustomerCard } from '../customers/customer-lookup.js';
+import { registerCustomerRoutes } from '../customers/customer-routes.js';
+import { IncidentBus } from '../incidents/incident-bus.js';
+import { createIncidentMetrics, type IncidentMetrics } from '../incidents/incident-metrics.js';
+import { registerIncidentRoutes } from '../incidents/incident-routes.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/database.js';
+import { registerSupervisionRoutes } from '../supervision/supervision-routes.js';
+import type { SupervisionService } from '../supervision/supervision-service.js';
+import { registerApiErrorHandler } from './api-error.js';
 import { registerHealthRoute } from './health-route.js';
+import { registerLiveFeed, type LiveFeedDeps } from './live-feed.js';
+import { createLiveMetrics } from './live-metrics.js';
 import { registerMetricsRoute } from './metrics-route.js';
+import { registerStaticRoutes } from './static-routes.js';
 
 export interface HttpServerDeps {
   config: Pick<Config, 'nodeId'>;
@@ -13,20 +31,72 @@ export interface HttpServerDeps {
   logger: Logger;
   /** How long /healthz waits for the database before it answers 503. */
   healthTimeoutMs?: number;
+  /** The clock sessions and audit rows are stamped with. */
+  now?: () => Date;
+  /** How long a sign-in lasts (ARC_SESSION_TTL_S). */
+  sessionTtlMs?: number;
+  /** Called after an account's settings changed through the API: receivers must reload them. */
+  onAccountsChanged?: () => Promise<void>;
+  /** Told of every incident action committed here (the console's live view); a new bus if absent. */
+  incidentBus?: IncidentBus;
+  /** Shared with the incidents consumer when it runs in this process; created on `metrics` if absent. */
+  incidentMetrics?: IncidentMetrics;
+  /** The live console feed's limits (tests shorten them). */
+  liveFeed?: Pick<LiveFeedDeps, 'pingIntervalMs' | 'maxBufferedBytes' | 'drainTimeoutMs' | 'pageSize'>;
+  /** Heartbeat supervision, when it runs in this process (GET /api/supervision answers 503 without). */
+  supervision?: SupervisionService;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000; // under a typical probe timeout, so the probe sees our 503
+const DEFAULT_SESSION_TTL_MS = 12 * 3600_000; // one shift
 
 /**
  * The HTTP face of arc, built but not listening: `serve` calls `listen`, tests call `inject`.
+ * API routes validate with zod and are described, from the same schemas, at `/docs` (OpenAPI).
+ * Each domain registers its routes as a plugin, after swagger, so that every route is documented.
  *
  * @example const app = buildHttpServer({ config, store, metrics, logger }); await app.listen({ port: 8080 });
  */
-export function buildHttpServer({ config, store, metrics, logger, healthTimeoutMs = HEALTH_TIMEOUT_MS }: HttpServerDeps): FastifyInstance {
+export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
+  const { config, store, metrics, logger, healthTimeoutMs = HEALTH_TIMEOUT_MS, now = () => new Date(), sessionTtlMs = DEFAULT_SESSION_TTL_MS } = deps;
   // Widened to fastify's logger type, so that routes are registered on a plain FastifyInstance.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({ loggerInstance });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerApiErrorHandler(app);
+  void app.register(swagger, {
+    openapi: {
+      info: { title: 'arc', description: 'The API of the arc alarm receiving and monitoring centre', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  void app.register(swaggerUi, { routePrefix: '/docs' });
+  void app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   registerHealthRoute(app, { config, store, timeoutMs: healthTimeoutMs });
   registerMetricsRoute(app, metrics);
+  registerSessionAuth(app, { db: store.db, now });
+  const signInFailures = new Counter({ name: 'arc_sign_in_failures_total', help: 'Sign-ins refused, by reason', labelNames: ['reason'] as const, registers: [metrics] });
+  void app.register(routes((scope) => registerSessionRoutes(scope, { db: store.db, now, sessionTtlMs, signInFailures })));
+  void app.register(routes((scope) => registerUserRoutes(scope, { db: store.db, now })));
+  void app.register(routes((scope) => registerCustomerRoutes(scope, { db: store.db, now, onAccountsChanged: deps.onAccountsChanged ?? (() => Promise.resolve()) })));
+  const incidentBus = deps.incidentBus ?? new IncidentBus();
+  void app.register(routes((scope) => registerIncidentRoutes(scope, { db: store.db, now, findCustomerCard, bus: incidentBus, metrics: deps.incidentMetrics ?? createIncidentMetrics(metrics) })));
+  const pushSeconds = createLiveMetrics(metrics);
+  void app.register(routes((scope) => registerLiveFeed(scope, { db: store.db, bus: incidentBus, pushSeconds, now: () => now().getTime(), ...deps.liveFeed })));
+  void app.register(routes((scope) => registerSupervisionRoutes(scope, { db: store.db, now, supervision: deps.supervision })));
+  registerStaticRoutes(app);
   return app;
+}
+
+/**
+ * A domain's routes as a plugin: registered after swagger (so they are documented) and in their
+ * own scope.
+ */
+function routes(register: (scope: FastifyInstance) => void): FastifyPluginCallback {
+  return (scope, _options, done) => {
+    register(scope);
+    done();
+  };
 }

@@ -8,7 +8,7 @@ export interface GroupCommitOptions {
   nodeId: string;
   dedupWindowMs: number;
   bus: JournalBus;
-  /** Rows per transaction at most (a multi-row insert has 16 parameters a row; 65,535 in all). */
+  /** Rows per transaction at most: bounds one statement's size and the wait of the batch behind it. */
   maxBatch?: number;
   /** Told each batch's size and how long its commit took (metrics). */
   onBatch?: (size: number, seconds: number) => void;

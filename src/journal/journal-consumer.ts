@@ -19,9 +19,16 @@ export interface JournalConsumer {
    * this is true (supervision counts every reception as a sign of life).
    */
   includeDuplicates?: boolean;
-  /** Writes the consumer's effects in `trx`; a throw rolls them back with the cursor. */
-  handle(trx: Transaction<Database>, entries: JournalEntry[]): Promise<void>;
+  /**
+   * Writes the consumer's effects in `trx`; a throw rolls them back with the cursor. May return
+   * what to do once they are committed (wake live views): it runs after the commit, never after a
+   * rollback.
+   */
+  handle(trx: Transaction<Database>, entries: JournalEntry[]): Promise<void | AfterCommit>;
 }
+
+/** Run once a consumer's batch has committed. */
+export type AfterCommit = () => void;
 
 const DEFAULT_OUTCOMES: readonly Outcome[] = ['signal'];
 
@@ -31,14 +38,15 @@ const DEFAULT_OUTCOMES: readonly Outcome[] = ['signal'];
  * up). The cursor row is locked for the step, so two runners of one consumer take turns.
  */
 export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsumer, batchSize = 200): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  let afterCommit: AfterCommit | undefined;
+  const read = await db.transaction().execute(async (trx) => {
     await trx.insertInto('journal_cursor').values({ consumer: consumer.name, seq: '0' }).onConflict((oc) => oc.column('consumer').doNothing()).execute();
     const { seq: cursor } = await trx.selectFrom('journal_cursor').select('seq').where('consumer', '=', consumer.name).forUpdate().executeTakeFirstOrThrow();
     const rows = await trx.selectFrom('journal').selectAll().where('seq', '>', cursor).orderBy('seq').limit(batchSize).execute();
     if (rows.length === 0) return 0;
     const outcomes = consumer.outcomes ?? DEFAULT_OUTCOMES;
     const wanted = rows.map(journalEntry).filter((e) => outcomes.includes(e.outcome) && (consumer.includeDuplicates === true || e.duplicateOf === null));
-    if (wanted.length > 0) await consumer.handle(trx, wanted);
+    if (wanted.length > 0) afterCommit = (await consumer.handle(trx, wanted)) ?? undefined;
     await trx
       .updateTable('journal_cursor')
       .set({ seq: rows[rows.length - 1]!.seq, updated_at: sql<Date>`now()` })
@@ -46,6 +54,8 @@ export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsum
       .execute();
     return rows.length;
   });
+  afterCommit?.();
+  return read;
 }
 
 /** Where a consumer stands: the last seq it has handled or passed over ('0' before its first). */

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { AlarmEvent } from '../protocols/alarm-event.js';
 import type { FrameFormat } from '../protocols/decode-frame.js';
 import type { JournalTable } from '../store/database-schema.js';
@@ -6,26 +6,31 @@ import type { JournalEntry, Outcome, Reception, Transport } from './reception.js
 
 export type JournalRow = Selectable<JournalTable>;
 
-/** The row a reception becomes, once its seq and duplicate link are known. */
-export function journalRow(r: Reception, seq: string, nodeId: string, duplicateOf: string | null): Insertable<JournalTable> {
-  return {
-    seq,
-    node_id: nodeId,
-    transport: r.transport,
-    receiver: r.receiver,
-    peer: r.peer,
-    received_at: new Date(r.receivedAt),
-    raw: Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength),
-    format: r.format,
-    account: r.account,
-    outcome: r.outcome,
-    error_code: r.error?.code ?? null,
-    error_message: r.error?.message ?? null,
-    frame: r.frame === null ? null : JSON.stringify(r.frame),
-    events: JSON.stringify(r.events),
-    dedup_key: r.dedupKey,
-    duplicate_of: duplicateOf,
-  };
+/**
+ * A batch of receptions as `journal_append` (migration 0006) reads it: one JSON array, one
+ * object a reception, keyed by column. One text parameter whatever the batch size: no
+ * per-row parameters to bind, and the same on PostgreSQL and PGlite. Raw bytes travel as hex;
+ * frame and events stay nested JSON (jsonb columns).
+ */
+export function batchDocument(receptions: readonly Reception[], dedupWindowMs: number): string {
+  return JSON.stringify(
+    receptions.map((r) => ({
+      transport: r.transport,
+      receiver: r.receiver,
+      peer: r.peer,
+      received_at: new Date(r.receivedAt).toISOString(),
+      raw: Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength).toString('hex'),
+      format: r.format,
+      account: r.account,
+      outcome: r.outcome,
+      error_code: r.error?.code ?? null,
+      error_message: r.error?.message ?? null,
+      frame: r.frame,
+      events: r.events,
+      dedup_key: r.dedupKey,
+      dedup_window_ms: r.dedupWindowMs ?? dedupWindowMs,
+    })),
+  );
 }
 
 /** A journal row as consumers see it. */

@@ -1,10 +1,15 @@
 import type { ColumnType } from 'kysely';
+import type { AuditTables } from '../audit/audit-tables.js';
+import type { AuthTables } from '../auth/auth-tables.js';
+import type { CustomerTables } from '../customers/customer-tables.js';
+import type { IncidentTables } from '../incidents/incident-tables.js';
+import type { SupervisionTables } from '../supervision/supervision-tables.js';
 
 /**
  * The tables as kysely sees them. Rows are history: arc appends and never updates them, so the
  * update type of every history column is `never` and an `updateTable` does not compile.
  */
-export interface Database {
+export interface Database extends AuthTables, AuditTables, CustomerTables, IncidentTables, SupervisionTables {
   node_start: NodeStartTable;
   account: AccountTable;
   journal: JournalTable;
@@ -31,6 +36,8 @@ export interface AccountTable {
   number: string;
   aes_key: Buffer | null;
   encrypted_only: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The customer it belongs to (migration 0003); null until one is assigned. */
+  customer_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 

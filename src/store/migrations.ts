@@ -1,6 +1,11 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m0001 from '../../migrations/0001_node_start.js';
 import * as m0002 from '../../migrations/0002_journal.js';
+import * as m0003 from '../../migrations/0003_customers.js';
+import * as m0004 from '../../migrations/0004_users_audit.js';
+import * as m0005 from '../../migrations/0005_incidents.js';
+import * as m0006 from '../../migrations/0006_journal_speed.js';
+import * as m0007 from '../../migrations/0007_supervision.js';
 
 /**
  * Every migration, in order, by static import: no directory scan, so it works the same from
@@ -9,6 +14,11 @@ import * as m0002 from '../../migrations/0002_journal.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_node_start': m0001,
   '0002_journal': m0002,
+  '0003_customers': m0003,
+  '0004_users_audit': m0004,
+  '0005_incidents': m0005,
+  '0006_journal_speed': m0006,
+  '0007_supervision': m0007,
 };
 
 export class MigrationError extends Error {
