@@ -1,0 +1,79 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { CustomerCard } from '../customers/customer-card.js';
+import { findCustomerCard } from '../customers/customer-lookup.js';
+import type { Database } from '../store/database-schema.js';
+import type { Evidence } from '../verification/evidence.js';
+import { threatensLife, type VerificationLevel } from '../verification/verification-level.js';
+import { messageId, type NotifyPayload, type UplinkMessage } from './uplink-wire.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface NotifyInput {
+  incidentId: string;
+  account: string;
+  /** 1 for the first report of the incident; a later forward of the same incident counts up. */
+  revision: number;
+  level: VerificationLevel;
+  /** Never empty: what decided the level first, then the incident's alarms. */
+  evidence: Evidence[];
+  /** When it was confirmed (epoch ms): the outbox row's created_at, the start of the 110 clock. */
+  now: number;
+}
+
+/**
+ * The first report of a confirmed incident to 110, from the customer card (read in `trx`):
+ * the premises (name, address, position), the zones the evidence names, the evidence and the
+ * level. Nothing of the customer's people: no contacts, phone numbers, panel users or video
+ * links. The police call the centre, which calls the keyholders; the police liaison reads the
+ * rest through arc's police API.
+ *
+ * @example await enqueueUplink(trx, await buildNotify(trx, { incidentId, account, revision: 1, level: 'linked_zones', evidence, now }))
+ */
+export async function buildNotify(trx: Db, input: NotifyInput, findCard: (db: Db, account: string) => Promise<CustomerCard | undefined> = findCustomerCard): Promise<UplinkMessage> {
+  if (input.evidence.length === 0) throw new Error(`incident ${input.incidentId}: a 110 report needs its evidence`);
+  const [card, incident] = await Promise.all([
+    findCard(trx, input.account),
+    trx.selectFrom('incident').select('opened_at').where('id', '=', input.incidentId).executeTakeFirst(),
+  ]);
+  if (incident === undefined) throw new Error(`no incident ${input.incidentId}`);
+  return {
+    incidentId: input.incidentId,
+    revision: input.revision,
+    kind: 'notify',
+    at: input.now,
+    payload: notifyPayload(input, card, incident.opened_at.getTime()),
+  };
+}
+
+/** The notify payload: pure, from what buildNotify read. */
+export function notifyPayload(input: NotifyInput, card: CustomerCard | undefined, openedAt: number): NotifyPayload {
+  const named = new Set(input.evidence.flatMap((e) => (e.kind === 'alarm' && e.zone !== null ? [e.zone] : [])));
+  return {
+    kind: 'notify',
+    messageId: messageId(input.incidentId, input.revision, 'notify'),
+    incidentId: input.incidentId,
+    revision: input.revision,
+    account: input.account,
+    level: input.level,
+    threatToLife: threatensLife(input.level),
+    premises: { customerId: card?.id ?? null, name: card?.name ?? null, address: card?.address ?? null, position: card?.position ?? null },
+    zones: (card?.zones ?? [])
+      .filter((z) => z.account === input.account && named.has(z.number))
+      .map(({ account, number, name, location, type }) => ({ account, number, name, location, type })),
+    evidence: input.evidence,
+    openedAt: new Date(openedAt).toISOString(),
+    confirmedAt: new Date(input.now).toISOString(),
+  };
+}
+
+/** A later report on the same incident (a guard's finding, say). */
+export function buildUpdate(input: { incidentId: string; revision: number; note: string; evidence: Evidence[]; now: number }): UplinkMessage {
+  const { incidentId, revision, note, evidence, now } = input;
+  return { incidentId, revision, kind: 'update', at: now, payload: { kind: 'update', messageId: messageId(incidentId, revision, 'update'), incidentId, revision, note, evidence, at: new Date(now).toISOString() } };
+}
+
+/** Withdraws a report: 110 may stand its units down. */
+export function buildCancel(input: { incidentId: string; revision: number; reason: string; now: number }): UplinkMessage {
+  const { incidentId, revision, reason, now } = input;
+  return { incidentId, revision, kind: 'cancel', at: now, payload: { kind: 'cancel', messageId: messageId(incidentId, revision, 'cancel'), incidentId, revision, reason, at: new Date(now).toISOString() } };
+}

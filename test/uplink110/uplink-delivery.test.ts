@@ -1,0 +1,189 @@
+import t from 'tap';
+import { buildCancel, buildNotify } from '../../src/uplink110/build-message.js';
+import { enqueueUplink } from '../../src/uplink110/enqueue-uplink.js';
+import { sendMessage } from '../../src/uplink110/send-message.js';
+import { loadIncident } from '../../src/incidents/incident-store.js';
+import type { Evidence } from '../../src/verification/evidence.js';
+import { TEST_DATABASES } from '../helpers/databases.js';
+import { KEY, uplinkWorld } from './uplink-test-kit.js';
+
+const linked = (at: number): Evidence[] => [
+  { kind: 'alarm', at, zone: 3, zoneName: '金库门磁', principle: 'contact', code: '130', description: 'Burglary' },
+  { kind: 'alarm', at: at + 20_000, zone: 4, zoneName: '金库震动', principle: 'vibration', code: '130', description: 'Burglary' },
+];
+
+for (const database of TEST_DATABASES) {
+  t.test(`${database.name}: the 110 outbox delivers to a real simulated 110`, async (t) => {
+    const w = await uplinkWorld(t, database);
+    const delivery = w.startDelivery();
+    const deliver = async () => {
+      delivery.kick();
+      await delivery.settled();
+    };
+    const enqueue = (incidentId: string, account: string, revision = 1) =>
+      w.db.transaction().execute(async (trx) => enqueueUplink(trx, await buildNotify(trx, { incidentId, account, revision, level: 'linked_zones', evidence: linked(w.now()), now: w.now() })));
+
+    await t.test('a confirmed incident is delivered, accepted with a case number, and the incident says so', async (t) => {
+      const id = await w.alarm('10000');
+      const first = await enqueue(id, '10000');
+      t.match(first, { enqueued: true });
+      const again = await enqueue(id, '10000');
+      t.same(again, { enqueued: false, outboxId: first.outboxId, status: 'pending' }, 'a repeat of the same key is a no-op and says so');
+      t.equal((await w.outbox(id)).length, 1);
+
+      w.advance(40);
+      await deliver();
+      const [row] = await w.outbox(id);
+      t.match(row, { status: 'accepted', attempts: 1, next_attempt_at: null, escalated_at: null });
+      t.match(row!.case_number, /^110-\d{8}-\d{5}$/);
+      t.equal(row!.accepted_at!.getTime() - row!.created_at.getTime(), 40, 'created_at and accepted_at are both kept');
+      t.same(await w.actions(id), [{ kind: 'uplink_accepted', actor: 'system', revision: 1, message: 'notify', caseNumber: row!.case_number }]);
+      const state = (await loadIncident(w.db, id))!.state;
+      t.match(state, { caseNumber110: row!.case_number, uplinkStatus: 'accepted' });
+      t.match(await w.attempts(row!.id), [{ attempt: 1, result: 'accepted', http_status: 200, detail: row!.case_number }]);
+
+      const got = w.sim.received().filter((m) => m.messageId === `${id}/1/notify`);
+      t.equal(got.length, 1);
+      const payload = got[0]!.payload as Record<string, unknown>;
+      t.match(payload, {
+        kind: 'notify', incidentId: id, revision: 1, account: '10000', level: 'linked_zones', threatToLife: false,
+        premises: { name: '工商银行北京朝阳路支行', address: '北京市朝阳区朝阳路 88 号', position: { lat: 39.9219, lng: 116.4836 } },
+        zones: [{ account: '10000', number: 3, name: '金库门磁', location: '金库', type: 'burglary' }, { account: '10000', number: 4, name: '金库震动' }],
+      }, 'the premises, the zones the evidence names, the level');
+      t.equal((payload.evidence as unknown[]).length, 2, 'and the evidence');
+      t.notMatch(JSON.stringify(payload), /13800001001|刘建国|rtsp:|731946/, 'no contacts, panel users, video links or codes');
+      t.equal(await enqueue(id, '10000').then((r) => r.enqueued), false, 'an enqueue after delivery is a no-op too');
+      const metrics = await w.metrics.metrics();
+      t.match(metrics, /arc_uplink110_deliveries_total\{result="accepted"\} 1/);
+      t.match(metrics, /arc_uplink110_accept_seconds_count\{kind="notify"\} 1/);
+      t.match(metrics, /arc_uplink110_pending 0/);
+    });
+
+    await t.test('110 rejects: the rejection and an escalation to the operator, once', async (t) => {
+      const id = await w.alarm('7001');
+      w.sim.setMode('accept', ['7001']);
+      await enqueue(id, '7001');
+      await deliver();
+      const [row] = await w.outbox(id);
+      t.match(row, { status: 'rejected', reject_reason: 'account 7001 is not registered for alarm forwarding', next_attempt_at: null });
+      t.not(row!.escalated_at, null);
+      t.same(await w.actions(id), [
+        { kind: 'uplink_rejected', actor: 'system', revision: 1, message: 'notify', reason: 'account 7001 is not registered for alarm forwarding' },
+        { kind: 'uplink_escalated', actor: 'system', revision: 1, message: 'notify', reason: 'rejected' },
+      ]);
+      t.equal((await loadIncident(w.db, id))!.state.uplinkStatus, 'rejected');
+      w.advance(60_000);
+      await deliver();
+      t.equal((await w.actions(id)).length, 2, 'never sent again, never escalated again');
+      t.equal((await w.attempts(row!.id)).length, 1);
+      w.advance(-60_000);
+      w.sim.setMode('accept', []);
+    });
+
+    await t.test('110 down: retried with backoff, delivered exactly once when up', async (t) => {
+      const id = await w.alarm('7002');
+      w.sim.setMode('down');
+      await enqueue(id, '7002');
+      const key = `${id}/1/notify`;
+      await deliver();
+      let [row] = await w.outbox(id);
+      t.match(row, { status: 'pending', attempts: 1 });
+      t.equal(row!.next_attempt_at!.getTime() - w.now(), 1000, 'the first retry after initialMs');
+      t.match(row!.last_error, /^HTTP 503/);
+      await deliver();
+      t.equal((await w.outbox(id))[0]!.attempts, 1, 'not before it is due');
+      for (const wait of [1000, 2000, 4000]) {
+        w.advance(wait);
+        await deliver();
+        row = (await w.outbox(id))[0];
+        t.equal(row!.status, 'pending');
+      }
+      t.equal(row!.next_attempt_at!.getTime() - w.now(), 4000, 'doubling, capped at maxMs');
+      const tries = await w.attempts(row!.id);
+      t.same(tries.map((a) => [a.attempt, a.result, a.http_status]), [[1, 'http_error', 503], [2, 'http_error', 503], [3, 'http_error', 503], [4, 'http_error', 503]], 'every attempt logged');
+
+      w.sim.setMode('accept');
+      w.advance(4000);
+      await deliver();
+      row = (await w.outbox(id))[0];
+      t.match(row, { status: 'accepted', attempts: 5 });
+      const accepted = w.sim.received().filter((m) => m.messageId === key && m.answer === 'accepted');
+      t.equal(accepted.length, 1, 'received and accepted once');
+      t.equal(w.sim.cases().filter((c) => c.incidentId === id).length, 1, 'one police case');
+      t.equal((await w.actions(id)).filter((a) => a.kind === 'uplink_accepted').length, 1);
+
+      // A delivery repeated after acceptance (a lapsed lease, the other node) opens no second case.
+      const repeat = await sendMessage({ url: `${w.sim.url}/api/incidents`, ...KEY }, row!.payload, { now: w.now, timeoutMs: 5000, fetch });
+      t.same(repeat, { result: 'accepted', httpStatus: 200, caseNumber: row!.case_number });
+      t.equal(w.sim.cases().filter((c) => c.incidentId === id).length, 1, 'the same case number, still one case');
+    });
+
+    await t.test('not accepted within the timeout: escalated once, delivery goes on', async (t) => {
+      const id = await w.alarm('7003');
+      w.sim.setMode('down');
+      await enqueue(id, '7003');
+      await deliver();
+      w.advance(29_000);
+      await deliver();
+      t.same(await w.actions(id), [], 'not before the timeout');
+      w.advance(1_000);
+      await deliver();
+      t.same(await w.actions(id), [{ kind: 'uplink_escalated', actor: 'system', revision: 1, message: 'notify', reason: 'not_accepted_in_time' }], 'call 110 by phone');
+      t.equal((await loadIncident(w.db, id))!.state.uplinkStatus, 'escalated');
+      for (let i = 0; i < 3; i++) {
+        w.advance(30_000);
+        await deliver();
+      }
+      t.equal((await w.actions(id)).length, 1, 'once');
+      t.ok((await w.outbox(id))[0]!.attempts > 2, 'still retrying');
+      w.sim.setMode('accept');
+      w.advance(4_000);
+      await deliver();
+      t.same((await w.actions(id)).map((a) => a.kind), ['uplink_escalated', 'uplink_accepted']);
+      t.equal((await loadIncident(w.db, id))!.state.uplinkStatus, 'accepted', 'accepted wins over escalated');
+      t.match(await w.metrics.metrics(), /arc_uplink110_escalations_total\{reason="not_accepted_in_time"\} 1/);
+      w.advance(-150_000);
+    });
+
+    await t.test('a cancel waits for its notify, then goes under the same case', async (t) => {
+      const id = await w.alarm('7004');
+      w.sim.setMode('down');
+      await enqueue(id, '7004');
+      await w.db.transaction().execute((trx) => enqueueUplink(trx, buildCancel({ incidentId: id, revision: 1, reason: 'a guard found the premises secure', now: w.now() })));
+      await deliver();
+      t.same((await w.outbox(id)).map((r) => [r.kind, r.attempts]), [['notify', 1], ['cancel', 0]], 'never before its notify is answered');
+      w.sim.setMode('accept');
+      w.advance(1000);
+      await deliver();
+      const rows = await w.outbox(id);
+      t.same(rows.map((r) => r.status), ['accepted', 'accepted']);
+      t.equal(rows[1]!.case_number, rows[0]!.case_number);
+    });
+
+    await t.test('110 refuses a message not signed with the shared key', async (t) => {
+      const [row] = await w.outbox(await w.alarm('10000'));
+      const bad = await sendMessage({ url: `${w.sim.url}/api/incidents`, keyId: KEY.keyId, secret: 'not the shared secret!!' }, row!.payload, { now: w.now, timeoutMs: 5000, fetch });
+      t.match(bad, { result: 'http_error', httpStatus: 401 });
+      t.match(w.sim.received().filter((m) => m.answer === 'refused').at(-1), { reason: 'UPLINK_BAD_SIGNATURE' });
+      const unknown = await sendMessage({ url: `${w.sim.url}/api/incidents`, keyId: 'other', secret: KEY.secret }, row!.payload, { now: w.now, timeoutMs: 5000, fetch });
+      t.match(unknown, { result: 'http_error', httpStatus: 401 });
+      t.match(w.sim.received().filter((m) => m.answer === 'refused').at(-1), { reason: 'UPLINK_UNKNOWN_KEY' });
+      const nobody = await sendMessage({ url: 'http://127.0.0.1:1/api/incidents', ...KEY }, row!.payload, { now: w.now, timeoutMs: 5000, fetch });
+      t.match(nobody, { result: 'network_error', httpStatus: null });
+      t.notOk(w.logs.some((l) => l.includes(KEY.secret)), 'the secret is never logged');
+    });
+
+    await delivery.stop();
+
+    await t.test('with the uplink off, every forward is escalated at once and never sent', async (t) => {
+      const off = w.startDelivery({ target: null });
+      const id = await w.alarm('7005');
+      await enqueue(id, '7005');
+      off.kick();
+      await off.settled();
+      t.match((await w.outbox(id))[0], { status: 'not_sent', attempts: 0, next_attempt_at: null });
+      t.same(await w.actions(id), [{ kind: 'uplink_escalated', actor: 'system', revision: 1, message: 'notify', reason: 'uplink_off' }]);
+      await off.stop();
+    });
+  });
+}
