@@ -1,0 +1,351 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { appendAudit } from '../audit/append-audit.js';
+import type { IncidentAction, NewAction } from '../incidents/incident-action.js';
+import type { IncidentBus } from '../incidents/incident-bus.js';
+import { appendActions, lockIncident, type LoadedIncident } from '../incidents/incident-store.js';
+import type { IncidentState } from '../incidents/incident-state.js';
+import type { Logger } from '../observability/logger.js';
+import type { Database } from '../store/database-schema.js';
+import type { GuardFinding } from '../verification/evidence.js';
+import type { GuardCandidate } from './choose-guard.js';
+import { DispatchBus } from './dispatch-bus.js';
+import { DispatchError } from './dispatch-error.js';
+import { type DispatchOrder, type GuardStatus, type LatLng, type NewOrderEvent, type OrderHeader } from './dispatch-order.js';
+import {
+  activeOrderOf,
+  appendOrderEvents,
+  availableGuards,
+  candidateOf,
+  guardOf,
+  holdAuditLock,
+  holdsActiveOrder,
+  insertOrderHeader,
+  isUuid,
+  loadGuard,
+  lockOrder,
+  orderSiteOf,
+  writeGuardStatus,
+  type Guard,
+} from './dispatch-store.js';
+import { decideOrder, openOrder, type DispatchPolicy, type OrderEffect, type OrderInput } from './decide-order.js';
+
+/** What the verification engine hears of a guard's report, in the transaction that records it. */
+export interface GuardReport {
+  incidentId: string;
+  orderId: string;
+  guardId: string;
+  finding: GuardFinding;
+  note: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+export interface DispatchServiceDeps {
+  db: Kysely<Database>;
+  /** Epoch ms. */
+  now: () => number;
+  logger: Logger;
+  policy: DispatchPolicy;
+  /**
+   * Called inside the transaction that records a guard's report: a throw rolls the report back.
+   * What it returns runs once that transaction has committed.
+   */
+  onGuardReport?: (trx: Transaction<Database>, report: GuardReport) => Promise<void | (() => void)>;
+  /** Told after commit of the incident actions dispatch appended in its own transactions. */
+  incidentBus?: IncidentBus;
+  /** How often the timer looks for orders past a deadline (default 1 s). */
+  tickMs?: number;
+}
+
+export interface DispatchRequest {
+  incidentId: string;
+  account: string;
+  reason: string;
+  /** A user id, or `system` (the verification engine). */
+  requestedBy: string;
+  /** Epoch ms. */
+  at: number;
+  /** The guard an operator named; absent or null: dispatch chooses. */
+  guardId?: string | null;
+}
+
+/**
+ * The answer to a request. `created` false: nothing was written, because the incident already
+ * has an order at work (`order` is that one) or is closed (`order` null); `message` says which.
+ */
+export type DispatchRequestResult =
+  | { created: true; order: DispatchOrder; incident: { state: IncidentState; stored: IncidentAction[] } }
+  | { created: false; order: DispatchOrder | null; message: string };
+
+/** What a guard does to their order through the API (the guard is the signed-in user). */
+export type GuardCommand =
+  | { kind: 'accept'; etaMin?: number | null }
+  | { kind: 'decline'; note: string }
+  | { kind: 'en_route'; etaMin?: number | null }
+  | { kind: 'on_scene' }
+  | { kind: 'report'; finding: GuardFinding; note: string };
+
+/** What the operator's dispatch command appended besides its own action, and what became of it. */
+export interface DispatchHookResult {
+  stored: IncidentAction[];
+  /** The incident after them; undefined when nothing was appended. */
+  state: IncidentState | undefined;
+  dispatch: { orderId: string | null; created: boolean; message: string };
+}
+
+export interface DispatchService {
+  /** This node's guard channels listen here. */
+  readonly bus: DispatchBus;
+  /**
+   * Creates the incident's order and gives it to a guard, in the caller's transaction (the
+   * verification shell for the engine's `dispatch_guard`; the operator's command through
+   * `onDispatchRequested`). Appends the incident actions (guard_assigned, dispatch_escalated).
+   * A second request while an order is at work is a no-op that says so.
+   */
+  requestDispatch(trx: Transaction<Database>, request: DispatchRequest): Promise<DispatchRequestResult>;
+  /**
+   * The incident routes' hook (IncidentRouteDeps.onDispatchRequested): the operator's
+   * `dispatch_requested` action becomes an order in the command's transaction.
+   */
+  onDispatchRequested: (trx: Transaction<Database>, request: { action: IncidentAction & { kind: 'dispatch_requested' }; incident: IncidentState }) => Promise<DispatchHookResult>;
+  /** A guard's command on an order; throws DispatchError when refused. */
+  guardCommand(orderId: string, guardId: string, command: GuardCommand): Promise<DispatchOrder>;
+  /** An operator gives the order to this guard (the current one loses it). */
+  assign(orderId: string, guardId: string, actor: string): Promise<DispatchOrder>;
+  /** An operator files the order (cancelled if the guard had not reported). */
+  close(orderId: string, note: string, actor: string): Promise<DispatchOrder>;
+  /** A guard's own status and position (the phone app); refused off duty or available while holding an order. */
+  setGuardStatus(guardId: string, change: { status: GuardStatus; position?: LatLng | null }): Promise<Guard>;
+  /** Registers an existing user with role guard. */
+  registerGuard(input: { userId: string; area: string | null; position: LatLng | null; status: GuardStatus }, actor: string): Promise<Guard>;
+  /** Acts on every order past a deadline (and every waiting order, when a guard is free); resolves to how many it changed. */
+  tick(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const TICK_MS = 1_000;
+const TICK_BATCH = 100;
+
+/**
+ * The I/O shell around decideOrder: loads and locks (incident, then order, then the audit
+ * chain's lock, then guards), decides, stores the events and the incident actions, sets guard
+ * statuses, tells the verification engine of reports; after commit, wakes the live views.
+ */
+export function createDispatchService(deps: DispatchServiceDeps): DispatchService {
+  const { db, now, logger, policy, tickMs = TICK_MS } = deps;
+  const bus = new DispatchBus();
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<number> | undefined;
+  let queued: Promise<number> | undefined;
+
+  /** The effects of a decision, in the transaction; returns what to announce after commit. */
+  const apply = async (trx: Transaction<Database>, incident: LoadedIncident, header: OrderHeader, before: DispatchOrder | undefined, decision: { events: NewOrderEvent[]; effects: OrderEffect[] }) => {
+    const { order } = await appendOrderEvents(trx, header, before, decision.events);
+    const at = now();
+    const guards = new Set<string>();
+    const actions: NewAction[] = [];
+    for (const effect of decision.effects) {
+      if (effect.kind === 'guard_status') {
+        // A guard an operator gave a second order stays busy until the last one is done.
+        if (effect.status === 'available' && (await holdsActiveOrder(trx, effect.guardId))) continue;
+        await writeGuardStatus(trx, effect.guardId, effect.status, at);
+      }
+      else if (effect.kind === 'notify_guard') guards.add(effect.guardId);
+      else if (effect.kind === 'incident_action') actions.push(effect.action);
+    }
+    const appended = actions.length > 0 ? await appendActions(trx, incident.state, incident.state, actions) : undefined;
+    const afterCommit: (() => void)[] = [];
+    for (const effect of decision.effects) {
+      if (effect.kind !== 'guard_report' || !deps.onGuardReport) continue;
+      const after = await deps.onGuardReport(trx, { incidentId: order.incidentId, orderId: order.id, guardId: effect.guardId, finding: effect.finding, note: effect.note, at: decision.events.at(-1)!.at });
+      if (after) afterCommit.push(after);
+    }
+    return { order, guards, appended, afterCommit };
+  };
+
+  const announce = (guards: Iterable<string>, lastActionId: string | null | undefined) => {
+    if (lastActionId) deps.incidentBus?.published(lastActionId);
+    bus.changed(guards);
+  };
+
+  /** One decision on an existing order in its own transaction; undefined when the input changes nothing. */
+  const onOrder = async (orderId: string, input: (trx: Transaction<Database>, order: DispatchOrder) => Promise<OrderInput>, options: { skipLocked?: boolean } = {}) => {
+    const header = /^[1-9][0-9]{0,17}$/.test(orderId) ? await db.selectFrom('dispatch_order').select('incident_id').where('id', '=', orderId).executeTakeFirst() : undefined;
+    if (!header) throw new DispatchError('ORDER_NOT_FOUND', `no dispatch order ${orderId}`);
+    const result = await db.transaction().execute(async (trx) => {
+      const incident = await lockIncident(trx, header.incident_id);
+      if (!incident) throw new Error(`dispatch order ${orderId}: incident ${header.incident_id} has no queue row`);
+      if (options.skipLocked) {
+        // Another node's timer on the same order: this one passes, that one acts.
+        const free = await trx.selectFrom('dispatch_order_state').select('order_id').where('order_id', '=', orderId).forUpdate().skipLocked().executeTakeFirst();
+        if (!free) return undefined;
+      }
+      const loaded = await lockOrder(trx, orderId);
+      if (!loaded) throw new DispatchError('ORDER_NOT_FOUND', `no dispatch order ${orderId}`);
+      await holdAuditLock(trx);
+      const decision = decideOrder(loaded.order, await input(trx, loaded.order), now(), policy);
+      if (!decision.ok) throw new DispatchError(decision.code);
+      if (decision.events.length === 0) return { order: loaded.order, guards: new Set<string>(), appended: undefined, afterCommit: [], changed: false };
+      return { ...(await apply(trx, incident, loaded.order, loaded.order, decision)), changed: true };
+    });
+    if (result) announce(result.guards, result.appended?.state.lastActionId);
+    for (const after of result?.afterCommit ?? []) after();
+    return result;
+  };
+
+  const requestDispatch = async (trx: Transaction<Database>, request: DispatchRequest): Promise<DispatchRequestResult> => {
+    const incident = await lockIncident(trx, request.incidentId);
+    if (!incident) throw new DispatchError('INCIDENT_NOT_FOUND', `no incident ${request.incidentId}`);
+    if (request.account !== incident.state.account) throw new Error(`dispatch request for incident ${request.incidentId} names account ${request.account}, the incident's is ${incident.state.account}`);
+    const open = await activeOrderOf(trx, request.incidentId);
+    if (open) return { created: false, order: open, message: `incident ${request.incidentId} already has dispatch order ${open.id} (${open.status}): no second order` };
+    if (incident.state.status === 'closed') return { created: false, order: null, message: `incident ${request.incidentId} is closed: no guard is sent` };
+    await holdAuditLock(trx);
+    let named: GuardCandidate | null = null;
+    if (request.guardId) {
+      const guard = await loadGuard(trx, request.guardId);
+      if (!guard) throw new DispatchError('GUARD_NOT_FOUND', `no guard ${request.guardId}`);
+      if (guard.status === 'off_duty') throw new DispatchError('GUARD_OFF_DUTY', `guard ${guard.name} is off duty`);
+      named = candidateOf(guard);
+    }
+    const { site, contractedArrivalMin } = await orderSiteOf(trx, request.account);
+    const candidates = named ? [] : await availableGuards(trx);
+    const header = await insertOrderHeader(trx, { incidentId: request.incidentId, account: request.account, requestedAt: request.at, reason: request.reason, requestedBy: request.requestedBy });
+    const contractedArrivalAt = contractedArrivalMin === null ? null : request.at + contractedArrivalMin * 60_000;
+    const opened = openOrder(header, { site, contractedArrivalAt, guard: named, candidates }, request.at, policy);
+    const { order, guards, appended } = await apply(trx, incident, header, undefined, opened);
+    // Committed by the caller: the guard's channel hears of it through the incident bus, or polls.
+    logger.info({ orderId: order.id, incidentId: order.incidentId, guardId: order.guardId, guards: [...guards] }, 'dispatch order created');
+    return { created: true, order, incident: appended ?? { state: incident.state, stored: [] } };
+  };
+
+  const tick = (): Promise<number> => {
+    // A tick asked for while one runs runs after it, with its own `now`: never folded into the older one.
+    if (ticking) return (queued ??= ticking.catch(() => 0).then(() => ((queued = undefined), tick())));
+    ticking = (async () => {
+      try {
+        const at = now();
+        const due = await db
+          .selectFrom('dispatch_order_state')
+          .select('order_id')
+          .where((eb) =>
+            eb.or([
+              eb('due_at', '<=', new Date(at)),
+              // A waiting order and a free guard who has not refused it.
+              eb.and([
+                eb('status', '=', 'unassigned'),
+                eb.exists(eb.selectFrom('guard').select('guard.id').where('guard.status', '=', 'available').where(sql<boolean>`not (dispatch_order_state.state->'refused' ? guard.id::text)`)),
+              ]),
+            ]),
+          )
+          .orderBy('requested_at')
+          .limit(TICK_BATCH)
+          .execute();
+        let changed = 0;
+        for (const { order_id } of due) {
+          try {
+            const result = await onOrder(order_id, async (trx) => ({ kind: 'tick', candidates: await availableGuards(trx) }), { skipLocked: true });
+            if (result?.changed) changed++;
+          } catch (err) {
+            logger.error({ err, orderId: order_id }, 'dispatch timer could not act on an order');
+          }
+        }
+        return changed;
+      } finally {
+        ticking = undefined;
+      }
+    })();
+    return ticking;
+  };
+
+  return {
+    bus,
+    requestDispatch,
+    async onDispatchRequested(trx, { action, incident }) {
+      const reason = action.detail.note.trim() === '' ? 'dispatch requested by the operator' : action.detail.note;
+      const result = await requestDispatch(trx, { incidentId: action.incidentId, account: incident.account, reason, requestedBy: action.actor, at: action.at, guardId: action.detail.guardId });
+      if (!result.created) return { stored: [], state: undefined, dispatch: { orderId: result.order?.id ?? null, created: false, message: result.message } };
+      return { stored: result.incident.stored, state: result.incident.state, dispatch: { orderId: result.order.id, created: true, message: `dispatch order ${result.order.id}: ${result.order.status}` } };
+    },
+    async guardCommand(orderId, guardId, command) {
+      const result = await onOrder(orderId, async (trx) => {
+        switch (command.kind) {
+          case 'decline':
+            return { kind: 'decline', guardId, note: command.note, candidates: await availableGuards(trx) };
+          case 'report':
+            return { kind: 'report', guardId, finding: command.finding, note: command.note };
+          case 'on_scene':
+            return { kind: 'on_scene', guardId };
+          default:
+            return { kind: command.kind, guardId, etaMin: command.etaMin ?? null };
+        }
+      });
+      return result!.order;
+    },
+    async assign(orderId, guardId, actor) {
+      const result = await onOrder(orderId, async (trx) => {
+        const guard = await loadGuard(trx, guardId);
+        if (!guard) throw new DispatchError('GUARD_NOT_FOUND', `no guard ${guardId}`);
+        if (guard.status === 'off_duty') throw new DispatchError('GUARD_OFF_DUTY', `guard ${guard.name} is off duty`);
+        return { kind: 'assign', actor, guard: candidateOf(guard) };
+      });
+      return result!.order;
+    },
+    async close(orderId, note, actor) {
+      const result = await onOrder(orderId, () => Promise.resolve({ kind: 'close', actor, note }));
+      return result!.order;
+    },
+    async setGuardStatus(guardId, change) {
+      const at = now();
+      const guard = await db.transaction().execute(async (trx) => {
+        await holdAuditLock(trx);
+        const before = await loadGuard(trx, guardId);
+        if (!before) throw new DispatchError('GUARD_NOT_REGISTERED');
+        if (change.status !== before.status && change.status !== 'busy') {
+          const holding = await holdsActiveOrder(trx, guardId);
+          if (holding) throw new DispatchError('GUARD_HAS_OPEN_ORDER', `you hold dispatch order ${holding}: decline it or report it first`);
+        }
+        await appendAudit(trx, { actor: guardId, action: 'dispatch.guard_status', subjectType: 'guard', subjectId: guardId, detail: { from: before.status, to: change.status, position: change.position }, at: new Date(at) });
+        await writeGuardStatus(trx, guardId, change.status, at);
+        if (change.position !== undefined) {
+          await trx.updateTable('guard').set({ lat: change.position?.lat ?? null, lng: change.position?.lng ?? null }).where('id', '=', guardId).execute();
+        }
+        return guardOf(await trx.selectFrom('guard').selectAll().where('id', '=', guardId).executeTakeFirstOrThrow());
+      });
+      bus.changed([guardId]);
+      // A guard coming on duty takes a waiting order at once, not at the next tick.
+      if (guard.status === 'available') void tick().catch((err: unknown) => logger.error({ err }, 'dispatch tick failed'));
+      return guard;
+    },
+    async registerGuard(input, actor) {
+      const at = new Date(now());
+      return db.transaction().execute(async (trx) => {
+        await holdAuditLock(trx);
+        const user = isUuid(input.userId) ? await trx.selectFrom('app_user').select(['id', 'display_name', 'role', 'disabled']).where('id', '=', input.userId).executeTakeFirst() : undefined;
+        if (!user || user.role !== 'guard' || user.disabled) throw new DispatchError('NOT_A_GUARD_USER', `user ${input.userId} is not an enabled user with role guard`);
+        const row = await trx
+          .insertInto('guard')
+          .values({ id: user.id, name: user.display_name, status: input.status, area: input.area, lat: input.position?.lat ?? null, lng: input.position?.lng ?? null, status_since: at, updated_at: at })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) throw new DispatchError('GUARD_EXISTS', `user ${input.userId} is already a guard`);
+        await appendAudit(trx, { actor, action: 'dispatch.guard_register', subjectType: 'guard', subjectId: user.id, detail: { area: input.area, status: input.status }, at });
+        return guardOf(row);
+      });
+    },
+    tick,
+    start() {
+      if (timer) return;
+      timer = setInterval(() => void tick().catch((err: unknown) => logger.error({ err }, 'dispatch tick failed')), tickMs);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await ticking?.catch(() => undefined);
+    },
+  };
+}
+
