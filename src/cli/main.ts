@@ -7,10 +7,12 @@ import { migrateCommand } from './migrate.js';
 import { replayCommand } from './replay.js';
 import { serveCommand } from './serve.js';
 import { simCommand } from './sim.js';
+import { sim110Command } from './sim-110.js';
+import { statusCommand } from './status.js';
 import { userCommand } from './user.js';
 
 /** Every subcommand of `bin/arc`, in the order `arc --help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, decodeCommand, migrateCommand, importCommand, simCommand, journalCommand, replayCommand, userCommand, auditCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, decodeCommand, migrateCommand, importCommand, simCommand, sim110Command, journalCommand, replayCommand, userCommand, auditCommand, statusCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

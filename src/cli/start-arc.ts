@@ -14,6 +14,21 @@ import { createIncidentMetrics } from '../incidents/incident-metrics.js';
 import { listenForIncidentActions } from '../incidents/pg-incident-listener.js';
 import { listenForNotifications } from '../store/pg-notification-listener.js';
 import { createSupervisionService } from '../supervision/supervision-service.js';
+import type { Transaction } from 'kysely';
+import { assertTerm } from '../failover/assert-term.js';
+import { createFailoverMetrics } from '../failover/failover-metrics.js';
+import { startLeaseKeeper } from '../failover/lease-keeper.js';
+import type { Database } from '../store/database-schema.js';
+import { buildNotify } from '../uplink110/build-message.js';
+import { enqueueUplink } from '../uplink110/enqueue-uplink.js';
+import { startUplinkDelivery, type UplinkDelivery } from '../uplink110/uplink-delivery.js';
+import { createUplinkMetrics } from '../uplink110/uplink-metrics.js';
+import { operatorCallbacks } from '../verification/shell/callback-provider.js';
+import type { VerificationInput } from '../verification/verification-input.js';
+import { dispatchPolicy } from '../dispatch/decide-order.js';
+import { createDispatchService } from '../dispatch/dispatch-service.js';
+import { createVerificationMetrics } from '../verification/shell/verification-metrics.js';
+import { createVerificationService } from '../verification/shell/verification-service.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { ReloadableAccountDirectory } from '../receivers/account-store.js';
@@ -84,12 +99,9 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
     await accounts.reload();
     logger.info({ accounts: accounts.size }, 'accounts loaded');
 
-    // Heartbeat supervision: every reception is a sign of life; a late account is a trouble.
+    // Heartbeat supervision: every reception is a sign of life; a late account is a trouble. It
+    // runs on the leader (below); a standby's overview is empty until it leads.
     const supervision = createSupervisionService({ db: store.db, nodeId: config.nodeId, now: Date.now, logger, metrics, receivers: config.serialPorts.map((p) => p.name) });
-    await supervision.start();
-    stops.push(() => supervision.stop());
-    const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, onError: (err) => logger.error({ err, consumer: 'supervision' }, 'journal consumer step failed: retrying') });
-    stops.push(() => supervisionRun.stop()); // after, so it stops before the service
 
     const customerCards = new CustomerCardCache({ ttlMs: 60_000, now: Date.now });
     const reloadAccounts = async () => {
@@ -121,12 +133,103 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       stops.push(() => listener.close());
     }
     const onConsumerError = (consumer: string) => (err: unknown) => logger.error({ err, consumer }, 'journal consumer step failed: retrying');
-    const incidents = runConsumer(
-      store.db,
-      createIncidentConsumer(store.db, { findCustomerCard: customerCards.find, bus: incidentBus, now: Date.now, metrics: incidentMetrics, onError: onConsumerError('incidents') }),
-      { bus, onError: onConsumerError('incidents') },
-    );
-    stops.push(() => incidents.stop());
+
+    // The 110 uplink's worker (on the leader): woken by every committed incident action.
+    const uplinkKey = config.uplink110Url !== undefined && config.uplink110Secret !== undefined ? { keyId: config.uplink110KeyId, secret: config.uplink110Secret } : null;
+    const uplinkMetrics = createUplinkMetrics(metrics);
+    let uplink: UplinkDelivery | null = null;
+    const stopKicking = incidentBus.onPublished(() => uplink?.kick());
+    stops.push(() => Promise.resolve(stopKicking()));
+
+    // Verification: alarms are verified in the incidents consumer's transaction; operators'
+    // verdicts and callbacks on any node; its timers on the leader.
+    const verification = createVerificationService(store.db, {
+      now: Date.now,
+      logger,
+      metrics: createVerificationMetrics(metrics),
+      callbacks: operatorCallbacks,
+      effects: {
+        forward110: async (trx, f) => {
+          await enqueueUplink(trx, await buildNotify(trx, { incidentId: f.incidentId, account: f.account, revision: f.revision, level: f.level, evidence: f.evidence, now: Date.now() }, customerCards.find));
+        },
+        dispatchGuard: async (trx, order) => {
+          await dispatch.requestDispatch(trx, { incidentId: order.incidentId, account: order.account, reason: order.reason, requestedBy: 'system', at: order.at });
+        },
+        // Maintenance tickets are issue 7's; until then the need is logged for the supervisor.
+        openTicket: (_trx, ticket) => Promise.resolve(logger.warn({ account: ticket.account, code: ticket.code, zone: ticket.zone }, `maintenance needed: ${ticket.description}`)),
+      },
+      onPublished: (id) => incidentBus.published(id),
+      onTimerError: (err) => logger.error({ err }, 'verification timer step failed: retrying'),
+    });
+    // Guard dispatch: orders from operators and the engine; a guard's report goes back to the engine.
+    const dispatch = createDispatchService({
+      db: store.db,
+      now: Date.now,
+      logger,
+      policy: dispatchPolicy(config),
+      incidentBus,
+      onGuardReport: (trx, report) => verificationOf(report.incidentId, trx, { kind: 'guard_report', incidentId: report.incidentId, guardId: report.guardId, finding: report.finding, note: report.note }),
+    });
+    const verificationOf = async (incidentId: string, trx: Transaction<Database>, input: VerificationInput) => {
+      const { account } = await trx.selectFrom('incident').select('account').where('id', '=', incidentId).executeTakeFirstOrThrow();
+      return verification.inTransaction(trx, account, input);
+    };
+    const incidentConsumer = createIncidentConsumer(store.db, {
+      findCustomerCard: customerCards.find,
+      bus: incidentBus,
+      now: Date.now,
+      metrics: incidentMetrics,
+      onError: onConsumerError('incidents'),
+      verify: verification.verifySignals,
+    });
+
+    // Leadership: one node (the lease holder) runs the consumers, the timers and the uplink;
+    // every write they make is fenced with its term. With the embedded database this is the only node.
+    let leading: (() => Promise<void>)[] = [];
+    const keeper = await startLeaseKeeper({
+      db: store.db,
+      nodeId: config.nodeId,
+      single: store.kind === 'pglite',
+      renewMs: config.leaseRenewMs,
+      ttlMs: config.leaseTtlMs,
+      logger,
+      metrics: createFailoverMetrics(metrics),
+      onLead: async (term) => {
+        const fence = (trx: Transaction<Database>) => assertTerm(trx, term);
+        await supervision.start();
+        const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, fence, onError: onConsumerError('supervision') });
+        const incidents = runConsumer(store.db, incidentConsumer, { bus, fence, onError: onConsumerError('incidents') });
+        verification.startTimers({ fence });
+        dispatch.start();
+        uplink = startUplinkDelivery({
+          db: store.db,
+          target: uplinkKey && { url: config.uplink110Url!, ...uplinkKey },
+          now: Date.now,
+          logger,
+          metrics: uplinkMetrics,
+          retry: { initialMs: 1_000, maxMs: 30_000 },
+          acceptTimeoutMs: config.uplink110AcceptTimeoutS * 1000,
+          onCommitted: (id) => incidentBus.published(id),
+        });
+        const delivery = uplink;
+        // Stopped in this order: the uplink and timers, the consumers, then supervision's state.
+        leading = [
+          async () => {
+            uplink = null;
+            await delivery.stop();
+          },
+          () => verification.stopTimers(),
+          () => dispatch.stop(),
+          () => incidents.stop(),
+          () => supervisionRun.stop(),
+          () => supervision.stop(),
+        ];
+      },
+      onLose: async () => {
+        for (const stop of leading.splice(0)) await stop();
+      },
+    });
+    stops.push(() => keeper.stop());
 
     const receiverMetrics = createReceiverMetrics(metrics);
     const dc09 = await startDc09Receiver(
@@ -156,7 +259,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       stops.push(() => serial.stop());
     }
 
-    const app = buildHttpServer({ config, store, metrics, logger, sessionTtlMs: config.sessionTtlS * 1000, onAccountsChanged, incidentBus, incidentMetrics, supervision });
+    const app = buildHttpServer({ config, store, metrics, logger, sessionTtlMs: config.sessionTtlS * 1000, onAccountsChanged, incidentBus, incidentMetrics, supervision, verification, uplinkKey, failover: keeper, dispatch });
     const address = await app.listen({ port: config.httpPort, host: config.httpHost });
     stops.push(() => app.close());
     logger.info({ address, dc09Port: dc09.port, database: store.kind, version }, 'arc is serving');

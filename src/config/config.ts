@@ -20,7 +20,16 @@ export interface Config {
   readonly dc09PeerRate: number;
   readonly dedupWindowS: number;
   readonly sessionTtlS: number;
+  readonly dispatchAcceptTimeoutS: number;
+  readonly dispatchPredictedArrivalMin: number;
+  readonly leaseRenewMs: number;
+  readonly leaseTtlMs: number;
   readonly serialPorts: readonly SerialPortSetting[];
+  /** The 110 uplink: off when the URL is undefined. */
+  readonly uplink110Url: string | undefined;
+  readonly uplink110KeyId: string;
+  readonly uplink110Secret: string | undefined;
+  readonly uplink110AcceptTimeoutS: number;
 }
 
 /**
@@ -49,6 +58,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, co
     if (parsed.success) config[setting.key] = parsed.data;
     else problems.push(`${setting.name}: must be ${setting.allowed}, got ${JSON.stringify(shown(setting, raw))}${where(parsed.error)}`);
   }
+  if (config.uplink110Url !== undefined && config.uplink110Secret === undefined) problems.push('ARC_UPLINK110_SECRET: must be set when ARC_UPLINK110_URL is (the 110 link is always signed)');
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config as unknown as Config);
 }
@@ -62,6 +72,7 @@ function where(error: { issues: readonly { path: readonly PropertyKey[]; message
 /** The value as an error message may show it: a URL's password is not written to logs. */
 function shown(setting: Setting, raw: string): string {
   if (!('secret' in setting)) return raw;
+  if (setting.name === 'ARC_UPLINK110_SECRET') return '***'; // not a URL: nothing of it is shown
   try {
     const url = new URL(raw);
     if (url.password) url.password = '***';

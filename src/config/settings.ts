@@ -23,7 +23,15 @@ export const DEFAULTS = {
   dc09PeerRate: 20,
   dedupWindowS: 120,
   sessionTtlS: 43_200, // twelve hours: one shift
+  dispatchAcceptTimeoutS: 120, // a guard who has not accepted an order by then: it goes to the next guard
+  dispatchPredictedArrivalMin: 20, // a guard's arrival, predicted from assignment, unless they give an ETA
+  leaseRenewMs: 500, // the leader renews the consumers lease this often
+  leaseTtlMs: 2_000, // a lease not renewed for this long lapses and a standby takes over
   serialPorts: [] as readonly SerialPortSetting[],
+  uplink110Url: undefined as string | undefined, // unset: the 110 uplink is off, every forward is escalated to the phone
+  uplink110KeyId: 'arc',
+  uplink110Secret: undefined as string | undefined, // required with ARC_UPLINK110_URL
+  uplink110AcceptTimeoutS: 30,
 } as const;
 
 /** How a DC-09 frame from an account arc does not know is answered (it is journaled either way). */
@@ -147,6 +155,30 @@ export const SETTINGS = [
     meaning: 'how long a sign-in to the console or the API lasts before the user must sign in again',
   },
   {
+    name: 'ARC_DISPATCH_ACCEPT_TIMEOUT_S', key: 'dispatchAcceptTimeoutS', default: String(DEFAULTS.dispatchAcceptTimeoutS),
+    allowed: 'an integer 10-3600',
+    schema: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().min(10).max(3600)),
+    meaning: 'a dispatch order a guard has not accepted within this many seconds goes to the next available guard; with none left, the operator is told',
+  },
+  {
+    name: 'ARC_DISPATCH_PREDICTED_ARRIVAL_MIN', key: 'dispatchPredictedArrivalMin', default: String(DEFAULTS.dispatchPredictedArrivalMin),
+    allowed: 'an integer 1-1440',
+    schema: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().min(1).max(1440)),
+    meaning: "a guard's arrival is predicted this many minutes after assignment (unless the guard gives an ETA); without a contracted arrival for the customer, arriving later escalates to the operator",
+  },
+  {
+    name: 'ARC_LEASE_RENEW_MS', key: 'leaseRenewMs', default: String(DEFAULTS.leaseRenewMs),
+    allowed: 'an integer 10-60000',
+    schema: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().min(10).max(60_000)),
+    meaning: 'how often the leading node renews its lease on the consumers (failover, PostgreSQL only), and a standby looks at it; at most half of ARC_LEASE_TTL_MS',
+  },
+  {
+    name: 'ARC_LEASE_TTL_MS', key: 'leaseTtlMs', default: String(DEFAULTS.leaseTtlMs),
+    allowed: 'an integer 20-600000',
+    schema: z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().min(20).max(600_000)),
+    meaning: 'a lease not renewed for this long (database clock) lapses and a standby takes over with a higher fencing term; the leader stops its consumers one renewal interval before',
+  },
+  {
     name: 'ARC_SERIAL_PORTS', key: 'serialPorts', default: '[]',
     allowed: 'a JSON array of {name, path, format, baudRate?, dataBits?, parity?, stopBits?, heartbeatSeconds?, cfskTable?}',
     schema: z.string().transform((text, ctx) => {
@@ -158,6 +190,31 @@ export const SETTINGS = [
       }
     }).pipe(z.array(serialPortSchema)),
     meaning: `phone-line receivers on serial ports; format is one of ${SERIAL_FORMATS.join(', ')}; defaults 9600 8N1, heartbeat 90 s`,
+  },
+  {
+    name: 'ARC_UPLINK110_URL', key: 'uplink110Url', default: '(unset)',
+    allowed: 'an http:// or https:// URL',
+    schema: z.string().refine(isHttpUrl),
+    meaning: "the 110 police centre's endpoint confirmed incidents are POSTed to (e.g. `http://127.0.0.1:8110/api/incidents` for `arc sim-110`); unset: the uplink is off and every forward to 110 is escalated at once to the operator, who calls 110 by phone",
+  },
+  {
+    name: 'ARC_UPLINK110_KEY_ID', key: 'uplink110KeyId', default: DEFAULTS.uplink110KeyId,
+    allowed: '1-64 letters, digits, dots, dashes or underscores',
+    schema: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    meaning: 'the name of the 110 link\'s shared secret, sent as X-Arc-Key-Id with every signed message (both ways)',
+  },
+  {
+    name: 'ARC_UPLINK110_SECRET', key: 'uplink110Secret', default: '(unset)',
+    allowed: 'at least 16 characters',
+    schema: z.string().min(16),
+    meaning: 'the shared secret the 110 link is signed with (HMAC-SHA256, both ways); required with ARC_UPLINK110_URL; never logged',
+    secret: true,
+  },
+  {
+    name: 'ARC_UPLINK110_ACCEPT_TIMEOUT_S', key: 'uplink110AcceptTimeoutS', default: String(DEFAULTS.uplink110AcceptTimeoutS),
+    allowed: 'an integer 1-3600',
+    schema: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().min(1).max(3600)),
+    meaning: 'a forward 110 has not accepted this many seconds after confirmation is escalated to the operator (call 110 by phone); delivery goes on',
   },
 ] as const;
 
@@ -183,6 +240,15 @@ export const SETTINGS_TABLE: readonly SettingRow[] = [
 function defaultNodeId(): string {
   const cleaned = hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
   return NODE_ID.test(cleaned) ? cleaned : 'arc';
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function isPostgresUrl(text: string): boolean {

@@ -13,6 +13,15 @@ import { registerCustomerRoutes } from '../customers/customer-routes.js';
 import { IncidentBus } from '../incidents/incident-bus.js';
 import { createIncidentMetrics, type IncidentMetrics } from '../incidents/incident-metrics.js';
 import { registerIncidentRoutes } from '../incidents/incident-routes.js';
+import { registerDispatchRoutes } from '../dispatch/dispatch-routes.js';
+import type { DispatchService } from '../dispatch/dispatch-service.js';
+import { registerFailoverRoutes } from '../failover/failover-routes.js';
+import type { LeaseKeeper } from '../failover/lease-keeper.js';
+import { createForwardHook } from '../uplink110/forward-hook.js';
+import { registerUplinkRoutes } from '../uplink110/uplink-routes.js';
+import type { SigningKey } from '../uplink110/uplink-signature.js';
+import { registerVerificationRoutes } from '../verification/shell/verification-routes.js';
+import type { VerificationService } from '../verification/shell/verification-service.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/database.js';
 import { registerSupervisionRoutes } from '../supervision/supervision-routes.js';
@@ -45,6 +54,14 @@ export interface HttpServerDeps {
   liveFeed?: Pick<LiveFeedDeps, 'pingIntervalMs' | 'maxBufferedBytes' | 'drainTimeoutMs' | 'pageSize'>;
   /** Heartbeat supervision, when it runs in this process (GET /api/supervision answers 503 without). */
   supervision?: SupervisionService;
+  /** The verification engine: operators' verdicts, callbacks and closes feed it (absent: not wired). */
+  verification?: VerificationService;
+  /** Guard dispatch (src/dispatch): the operator's `dispatch_guard` creates its order; guards have their API. */
+  dispatch?: DispatchService;
+  /** The key 110 signs its case updates with; null or absent when the uplink is off. */
+  uplinkKey?: SigningKey | null;
+  /** This node's lease: GET /api/failover and the switchover. */
+  failover?: LeaseKeeper;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000; // under a typical probe timeout, so the probe sees our 503
@@ -82,7 +99,29 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   void app.register(routes((scope) => registerUserRoutes(scope, { db: store.db, now })));
   void app.register(routes((scope) => registerCustomerRoutes(scope, { db: store.db, now, onAccountsChanged: deps.onAccountsChanged ?? (() => Promise.resolve()) })));
   const incidentBus = deps.incidentBus ?? new IncidentBus();
-  void app.register(routes((scope) => registerIncidentRoutes(scope, { db: store.db, now, findCustomerCard, bus: incidentBus, metrics: deps.incidentMetrics ?? createIncidentMetrics(metrics) })));
+  const verification = deps.verification;
+  void app.register(
+    routes((scope) =>
+      registerIncidentRoutes(scope, {
+        db: store.db,
+        now,
+        findCustomerCard,
+        bus: incidentBus,
+        metrics: deps.incidentMetrics ?? createIncidentMetrics(metrics),
+        onForwardRequested: createForwardHook(),
+        ...(deps.dispatch && { onDispatchRequested: deps.dispatch.onDispatchRequested }),
+        ...(verification && { onOperatorActions: (trx, state, stored) => verification.afterOperatorActions(trx, state, stored) }),
+      }),
+    ),
+  );
+  const dispatch = deps.dispatch;
+  if (dispatch) void app.register(routes((scope) => registerDispatchRoutes(scope, { db: store.db, service: dispatch, now, incidentBus, ...(deps.onAccountsChanged && { onCustomersChanged: deps.onAccountsChanged }) })));
+  if (verification) void app.register(routes((scope) => registerVerificationRoutes(scope, { db: store.db, verification, now })));
+  void app.register(routes((scope) => registerUplinkRoutes(scope, { db: store.db, key: deps.uplinkKey ?? null, now, bus: incidentBus })));
+  if (deps.failover) {
+    const keeper = deps.failover;
+    void app.register(routes((scope) => registerFailoverRoutes(scope, { db: store.db, database: store.kind, keeper, now })));
+  }
   const pushSeconds = createLiveMetrics(metrics);
   void app.register(routes((scope) => registerLiveFeed(scope, { db: store.db, bus: incidentBus, pushSeconds, now: () => now().getTime(), ...deps.liveFeed })));
   void app.register(routes((scope) => registerSupervisionRoutes(scope, { db: store.db, now, supervision: deps.supervision })));

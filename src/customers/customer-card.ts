@@ -21,6 +21,8 @@ export interface CustomerCard {
   /** How often the panel must report (supervision), null when not supervised. */
   reportingIntervalS: number | null;
   guardArea: string | null;
+  /** Minutes from the dispatch request to a guard on site, by contract (合同到达时间); null: none. */
+  contractedArrivalMin?: number | null;
   videoLinks: string[];
   /** When the premises are expected open (opening/closing supervision); null when not supervised. */
   schedule?: WeeklyWindow[] | null;

@@ -11,7 +11,12 @@ import { loadCustomerView } from './customer-store.js';
  * @example const card = await findCustomerCard(trx, event.account); // card?.zones, card?.contacts
  */
 export async function findCustomerCard(db: Kysely<Database> | Transaction<Database>, account: string): Promise<CustomerCard | undefined> {
-  const row = await db.selectFrom('account').select('customer_id').where('number', '=', account).executeTakeFirst();
+  const row = await db
+    .selectFrom('account')
+    .leftJoin('customer', 'customer.id', 'account.customer_id')
+    .select(['account.customer_id', 'customer.contracted_arrival_min'])
+    .where('account.number', '=', account)
+    .executeTakeFirst();
   if (!row?.customer_id) return undefined;
   const view = await loadCustomerView(db, row.customer_id);
   if (!view) return undefined;
@@ -29,6 +34,7 @@ export async function findCustomerCard(db: Kysely<Database> | Transaction<Databa
     panelUsers: view.panelUsers,
     reportingIntervalS: view.reportingIntervalS,
     guardArea: view.guardArea,
+    contractedArrivalMin: row.contracted_arrival_min,
     videoLinks: view.videoLinks,
     schedule: view.schedule,
     hasPasscode: view.hasPasscode,

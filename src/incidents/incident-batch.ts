@@ -6,6 +6,11 @@ import { INCIDENT_CHANNEL } from './incident-bus.js';
 import { evolve, foldIncident, type IncidentHeader, type IncidentState } from './incident-state.js';
 import { incidentAction, incidentAudit, upsertQueueRows } from './incident-store.js';
 
+/** The incident an action went to: a new one's `id` is null until the batch is written. */
+export interface IncidentRef {
+  readonly id: string | null;
+}
+
 /**
  * The incident changes one journal batch makes, decided in memory and written in a handful of
  * statements whatever the batch's size: a storm of alarms costs round trips per batch, not per
@@ -30,24 +35,27 @@ export class IncidentBatch {
     return this.#open.get(account);
   }
 
-  /** A new incident for the account, with its `opened` action first. */
-  open(header: Omit<IncidentHeader, 'id'>, actions: NewAction[]): void {
+  /** A new incident for the account, with its `opened` action first. Its id is known once written. */
+  open(header: Omit<IncidentHeader, 'id'>, actions: NewAction[]): IncidentRef {
     const state = foldIncident({ ...header, id: '' }, actions);
-    this.#changes.set(header.account, { header: { ...header, id: null }, before: undefined, actions: [...actions] });
+    const change = { header: { ...header, id: null }, before: undefined, actions: [...actions] };
+    this.#changes.set(header.account, change);
     this.#open.set(header.account, state.status === 'open' ? state : undefined);
     if (state.status !== 'open') this.#retire(header.account);
+    return change.header;
   }
 
   /** Actions on the account's open incident. */
-  append(account: string, actions: NewAction[]): void {
+  append(account: string, actions: NewAction[]): IncidentRef {
     const before = this.#open.get(account);
     if (!before) throw new Error(`account ${account} has no open incident to append to`);
-    const change = this.#changes.get(account) ?? { header: before, before, actions: [] };
+    const change = this.#changes.get(account) ?? { header: { ...before }, before, actions: [] };
     change.actions.push(...actions);
     this.#changes.set(account, change);
     const state = actions.reduce(evolve, before);
     this.#open.set(account, state.status === 'open' ? state : undefined);
     if (state.status !== 'open') this.#retire(account);
+    return change.header;
   }
 
   /**

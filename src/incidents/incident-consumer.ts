@@ -4,7 +4,8 @@ import type { JournalConsumer } from '../journal/journal-consumer.js';
 import type { Database } from '../store/database-schema.js';
 import type { IncidentBus } from './incident-bus.js';
 import type { IncidentMetrics } from './incident-metrics.js';
-import { IncidentBatch } from './incident-batch.js';
+import type { AlarmEvent } from '../protocols/alarm-event.js';
+import { IncidentBatch, type IncidentRef } from './incident-batch.js';
 import { decideSignal } from './decide-signal.js';
 
 /** The journal cursor's name: stable, never rename it. */
@@ -21,7 +22,25 @@ export interface IncidentConsumerDeps {
   metrics?: IncidentMetrics;
   /** Told when the after-commit wake-up could not run (the listeners' poll catches up). */
   onError?: (err: unknown) => void;
+  /**
+   * Verifies what the batch's signals mean (src/verification), in the same transaction, once the
+   * incidents they opened or joined have ids: every signal is verified exactly once.
+   */
+  verify?: VerifySignals;
 }
+
+/** One event of the batch, with the incident it went to (null: none), for the verification engine. */
+export interface SignalForVerification {
+  account: string;
+  event: AlarmEvent;
+  incident: IncidentRef | null;
+  /** The journal entry it came in. */
+  seq: string;
+  receivedAt: number;
+  customer: CustomerCard | undefined;
+}
+
+export type VerifySignals = (trx: Transaction<Database>, signals: SignalForVerification[]) => Promise<() => void>;
 
 /**
  * Turns journaled signals into incidents, run by `runConsumer`: opens or joins in the
@@ -40,19 +59,28 @@ export function createIncidentConsumer(db: Kysely<Database>, deps: IncidentConsu
       await batch.load(trx, accounts);
       const customers = new Map<string, CustomerCard | undefined>();
       for (const account of accounts) customers.set(account, await deps.findCustomerCard(trx, account));
+      const signals: SignalForVerification[] = [];
       for (const entry of relevant) {
         const { account } = entry;
         for (const event of entry.events) {
-          const decision = decideSignal(batch.openIncident(account), { event, seq: entry.seq, receivedAt: entry.receivedAt, customer: customers.get(account) }, deps.now());
+          const customer = customers.get(account);
+          const decision = decideSignal(batch.openIncident(account), { event, seq: entry.seq, receivedAt: entry.receivedAt, customer }, deps.now());
           deps.metrics?.signals.inc({ effect: decision.kind === 'none' ? decision.reason : decision.actions[0]!.kind });
-          if (decision.kind === 'open') batch.open({ account, customerId: decision.customerId, openedAt: entry.receivedAt, openingSeq: entry.seq }, decision.actions);
-          else if (decision.kind === 'append') batch.append(account, decision.actions);
+          let incident: IncidentRef | null = null;
+          if (decision.kind === 'open') incident = batch.open({ account, customerId: decision.customerId, openedAt: entry.receivedAt, openingSeq: entry.seq }, decision.actions);
+          else if (decision.kind === 'append') incident = batch.append(account, decision.actions);
+          signals.push({ account, event, incident, seq: entry.seq, receivedAt: entry.receivedAt, customer });
         }
       }
       const lastActionId = await batch.write(trx);
-      const published = lastActionId;
+      const verified = deps.verify ? await deps.verify(trx, signals) : undefined;
       // Live views read the feed when woken: only after the commit is there anything to read.
-      if (published !== null) return () => deps.bus.published(published);
+      if (lastActionId !== null || verified) {
+        return () => {
+          if (lastActionId !== null) deps.bus.published(lastActionId);
+          verified?.();
+        };
+      }
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append-audit.js';
 import { currentUser, requireRole } from '../auth/require-role.js';
@@ -15,6 +15,7 @@ import type { IncidentMetrics } from './incident-metrics.js';
 import { actionViewSchema, actionView, commandSchema, feedQuerySchema, incidentIdSchema, incidentView, incidentViewSchema, queueQuerySchema } from './incident-schemas.js';
 import { appendActions, incidentAction, loadIncident, lockIncident } from './incident-store.js';
 import type { IncidentState } from './incident-state.js';
+import type { IncidentAction } from './incident-action.js';
 
 export interface IncidentRouteDeps {
   db: Kysely<Database>;
@@ -22,7 +23,36 @@ export interface IncidentRouteDeps {
   bus: IncidentBus;
   metrics: IncidentMetrics;
   now: () => Date;
+  /**
+   * Called in the transaction that appends an operator's `forward_110_requested`, after it: the
+   * 110 uplink enqueues its report there, so it is sent if and only if the forward commits.
+   */
+  onForwardRequested?: OnForwardRequested;
+  /**
+   * Called in the transaction that appends an operator's `dispatch_requested`, after it:
+   * dispatch (src/dispatch) creates the order there and appends its own actions, returned here.
+   */
+  onDispatchRequested?: OnDispatchRequested;
+  /**
+   * Called last in the transaction of every operator command that appended actions (the
+   * verification engine: a verdict, a callback, a close); what it returns runs after the commit.
+   */
+  onOperatorActions?: (trx: Transaction<Database>, state: IncidentState, stored: IncidentAction[]) => Promise<() => void>;
 }
+
+/** What became of a dispatch request: `created` false when the incident already has an order at work. */
+export interface DispatchOutcome {
+  orderId: string | null;
+  created: boolean;
+  message: string;
+}
+
+export type OnDispatchRequested = (
+  trx: Transaction<Database>,
+  request: { action: Extract<IncidentAction, { kind: 'dispatch_requested' }>; incident: IncidentState },
+) => Promise<{ stored: IncidentAction[]; state: IncidentState | undefined; dispatch: DispatchOutcome }>;
+
+export type OnForwardRequested = (trx: Transaction<Database>, state: IncidentState, action: Extract<IncidentAction, { kind: 'forward_110_requested' }>) => Promise<void>;
 
 /** How many of the account's latest journal entries the incident page shows. */
 const HISTORY_LENGTH = 50;
@@ -131,13 +161,20 @@ export function registerIncidentRoutes(scope: FastifyInstance, deps: IncidentRou
         summary: 'Act on an incident: take, acknowledge, record a callback, dispatch a guard, judge, forward to 110, close',
         params: incidentIdSchema,
         body: commandSchema,
-        response: { 201: z.object({ incident: incidentViewSchema, actions: z.array(actionViewSchema) }) },
+        response: {
+          201: z.object({
+            incident: incidentViewSchema,
+            actions: z.array(actionViewSchema),
+            dispatch: z.object({ orderId: z.string().nullable(), created: z.boolean(), message: z.string() }).optional(),
+          }),
+        },
       },
     },
     async (req, reply) => {
       const user = currentUser(req);
       const command = req.body;
       const now = deps.now();
+      let verified: (() => void) | undefined;
       const result = await deps.db.transaction().execute(async (trx) => {
         const loaded = await lockIncident(trx, req.params.id);
         if (loaded === undefined) return undefined;
@@ -147,15 +184,25 @@ export function registerIncidentRoutes(scope: FastifyInstance, deps: IncidentRou
           await appendAudit(trx, { actor: user.id, action: 'incident.refused', subjectType: 'incident', subjectId: loaded.state.id, detail: { command: command.kind, code: decision.code }, at: now });
           return { refused: { code: decision.code, message: decision.message } satisfies Refusal };
         }
-        return appendActions(trx, loaded.state, loaded.state, decision.actions);
+        let appended: { state: IncidentState; stored: IncidentAction[]; dispatch?: DispatchOutcome } = await appendActions(trx, loaded.state, loaded.state, decision.actions);
+        for (const a of appended.stored.filter((s) => s.kind === 'dispatch_requested')) {
+          if (!deps.onDispatchRequested) break;
+          const more = await deps.onDispatchRequested(trx, { action: a, incident: appended.state });
+          appended = { state: more.state ?? appended.state, stored: [...appended.stored, ...more.stored], dispatch: more.dispatch };
+        }
+        for (const a of appended.stored) if (a.kind === 'forward_110_requested') await deps.onForwardRequested?.(trx, appended.state, a);
+        // The verification engine hears the operator's verdict, callback or close in the same transaction.
+        verified = await deps.onOperatorActions?.(trx, appended.state, appended.stored);
+        return appended;
       });
       if (result === undefined) throw notFound(req.params.id);
       if ('refused' in result) throw new ApiError(REFUSALS[result.refused.code].status, result.refused.code, result.refused.message);
       deps.bus.published(result.state.lastActionId!);
+      verified?.();
       for (const a of result.stored) {
         if (a.kind === 'acknowledged') deps.metrics.ackSeconds.observe({ event_class: a.detail.eventClass, priority: a.detail.priority }, (a.at - a.detail.receivedAt) / 1000);
       }
-      return reply.code(201).send({ incident: incidentView(result.state), actions: result.stored.map(actionView) });
+      return reply.code(201).send({ incident: incidentView(result.state), actions: result.stored.map(actionView), ...(result.dispatch ? { dispatch: result.dispatch } : {}) });
     },
   );
 }

@@ -1,5 +1,5 @@
 import type { EventClass } from '../protocols/alarm-event.js';
-import type { CustomerStanding, IncidentAction, NewAction, Outcome, Verdict } from './incident-action.js';
+import type { CustomerStanding, IncidentAction, NewAction, Outcome, PoliceStatus, Verdict } from './incident-action.js';
 import type { Priority } from './incident-priority.js';
 
 /** What never changes once an incident exists (table `incident`). Times are epoch ms. */
@@ -39,6 +39,17 @@ export interface IncidentState extends IncidentHeader {
   callbacks: number;
   dispatchRequests: number;
   forwardedTo110: boolean;
+  /** How many forwards to 110 were requested: the next one is revision `forwards + 1` (absent in states stored before it was counted). */
+  forwards?: number;
+  /** The police case number 110 answered the uplink's report with; null until accepted. */
+  caseNumber110: string | null;
+  /**
+   * Where the 110 uplink stands: null before any outcome; `escalated` when it did not get through
+   * in time (or is off) and the operator must call 110 by phone; accepted wins over escalated.
+   */
+  uplinkStatus: 'accepted' | 'rejected' | 'escalated' | null;
+  /** The police side of the case as 110 last reported it. */
+  policeStatus: PoliceStatus | null;
   /** The id of the last stored action (null while some are not stored yet). */
   lastActionId: string | null;
   lastActionAt: number;
@@ -66,6 +77,9 @@ function opened(header: IncidentHeader, action: NewAction & { kind: 'opened' }):
     callbacks: 0,
     dispatchRequests: 0,
     forwardedTo110: false,
+    caseNumber110: null,
+    uplinkStatus: null,
+    policeStatus: null,
     lastActionId: null,
     lastActionAt: action.at,
   };
@@ -100,7 +114,26 @@ export function evolve(state: IncidentState, action: NewAction | IncidentAction)
     case 'judged':
       return { ...next, judged: true, verdict: action.detail.verdict, evidence: action.detail.evidence };
     case 'forward_110_requested':
-      return { ...next, forwardedTo110: true };
+      return { ...next, forwardedTo110: true, forwards: (next.forwards ?? 0) + 1 };
+    case 'verification_notice':
+    case 'callback_started':
+    case 'callback_cancelled':
+      return next;
+    case 'verification_callback':
+      return { ...next, callbacks: next.callbacks + 1 };
+    case 'uplink_accepted':
+      return { ...next, uplinkStatus: 'accepted', caseNumber110: action.detail.message === 'notify' ? action.detail.caseNumber : (next.caseNumber110 ?? action.detail.caseNumber) };
+    case 'uplink_rejected':
+      return next.uplinkStatus === 'accepted' ? next : { ...next, uplinkStatus: 'rejected' };
+    case 'uplink_escalated':
+      return next.uplinkStatus === null ? { ...next, uplinkStatus: 'escalated' } : next;
+    case 'guard_assigned':
+    case 'guard_progress':
+    case 'guard_reported':
+    case 'dispatch_escalated':
+      return next; // the order's own state lives in dispatch_order_state
+    case 'police_update':
+      return { ...next, policeStatus: action.detail.status, caseNumber110: next.caseNumber110 ?? action.detail.caseNumber };
     case 'closed': {
       const { outcome } = action.detail;
       const verdict = outcome === 'undetermined' ? next.verdict : outcome;

@@ -27,6 +27,12 @@ export interface JournalConsumer {
   handle(trx: Transaction<Database>, entries: JournalEntry[]): Promise<void | AfterCommit>;
 }
 
+/**
+ * Run first in a consumer's transaction: throws, rolling it back, when this node may no longer
+ * act (src/failover's `assertTerm` with the term it leads under).
+ */
+export type Fence = (trx: Transaction<Database>) => Promise<void>;
+
 /** Run once a consumer's batch has committed. */
 export type AfterCommit = () => void;
 
@@ -37,9 +43,10 @@ const DEFAULT_OUTCOMES: readonly Outcome[] = ['signal'];
  * wants, and moves the cursor past all it read. Resolves to how many entries it read (0: caught
  * up). The cursor row is locked for the step, so two runners of one consumer take turns.
  */
-export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsumer, batchSize = 200): Promise<number> {
+export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsumer, batchSize = 200, fence?: Fence): Promise<number> {
   let afterCommit: AfterCommit | undefined;
   const read = await db.transaction().execute(async (trx) => {
+    await fence?.(trx);
     await trx.insertInto('journal_cursor').values({ consumer: consumer.name, seq: '0' }).onConflict((oc) => oc.column('consumer').doNothing()).execute();
     const { seq: cursor } = await trx.selectFrom('journal_cursor').select('seq').where('consumer', '=', consumer.name).forUpdate().executeTakeFirstOrThrow();
     const rows = await trx.selectFrom('journal').selectAll().where('seq', '>', cursor).orderBy('seq').limit(batchSize).execute();
@@ -75,11 +82,13 @@ export interface RunConsumerOptions {
   /** A safety net under the bus: a missed wake-up costs at most this long. */
   pollMs?: number;
   onError?: (err: unknown) => void;
+  /** The leader's fence: a deposed node's batch rolls back. */
+  fence?: Fence;
 }
 
 /** Runs a consumer until stopped: batches while there is a backlog, then waits for the bus. */
 export function runConsumer(db: Kysely<Database>, consumer: JournalConsumer, options: RunConsumerOptions): RunningConsumer {
-  const { bus, batchSize = 200, pollMs = 1_000, onError } = options;
+  const { bus, batchSize = 200, pollMs = 1_000, onError, fence } = options;
   let stopped = false;
   let wake: (() => void) | undefined;
   let woken = false;
@@ -102,7 +111,7 @@ export function runConsumer(db: Kysely<Database>, consumer: JournalConsumer, opt
     while (!stopped) {
       woken = false;
       try {
-        const read = await consumeBatch(db, consumer, batchSize);
+        const read = await consumeBatch(db, consumer, batchSize, fence);
         if (read === batchSize || woken) continue;
       } catch (err) {
         onError?.(err);

@@ -2,14 +2,18 @@ import type { ColumnType } from 'kysely';
 import type { AuditTables } from '../audit/audit-tables.js';
 import type { AuthTables } from '../auth/auth-tables.js';
 import type { CustomerTables } from '../customers/customer-tables.js';
+import type { DispatchTables } from '../dispatch/dispatch-tables.js';
+import type { FailoverTables } from '../failover/failover-tables.js';
 import type { IncidentTables } from '../incidents/incident-tables.js';
 import type { SupervisionTables } from '../supervision/supervision-tables.js';
+import type { UplinkTables } from '../uplink110/uplink-tables.js';
+import type { VerificationTables } from '../verification/shell/verification-tables.js';
 
 /**
  * The tables as kysely sees them. Rows are history: arc appends and never updates them, so the
  * update type of every history column is `never` and an `updateTable` does not compile.
  */
-export interface Database extends AuthTables, AuditTables, CustomerTables, IncidentTables, SupervisionTables {
+export interface Database extends AuthTables, AuditTables, CustomerTables, DispatchTables, FailoverTables, IncidentTables, SupervisionTables, UplinkTables, VerificationTables {
   node_start: NodeStartTable;
   account: AccountTable;
   journal: JournalTable;

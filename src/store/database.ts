@@ -40,6 +40,10 @@ function openPostgres(url: string, { onBackgroundError }: OpenDatabaseOptions): 
   // An idle client's error is emitted on the pool; unhandled, it would crash the process, and a
   // database restart must not stop arc (the next query reconnects).
   pool.on('error', (err) => onBackgroundError?.(err));
+  // A client in use whose connection the server ends (a fenced transaction left idle past the
+  // lease, pg_terminate_backend, a restart mid-transaction) emits on the client: the query fails,
+  // the node must not.
+  pool.on('connect', (client) => client.on('error', (err) => onBackgroundError?.(err)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: once(() => db.destroy()) };
 }

@@ -6,6 +6,10 @@ import * as m0004 from '../../migrations/0004_users_audit.js';
 import * as m0005 from '../../migrations/0005_incidents.js';
 import * as m0006 from '../../migrations/0006_journal_speed.js';
 import * as m0007 from '../../migrations/0007_supervision.js';
+import * as m0008 from '../../migrations/0008_uplink110.js';
+import * as m0009 from '../../migrations/0009_dispatch.js';
+import * as m0010 from '../../migrations/0010_failover.js';
+import * as m0011 from '../../migrations/0011_verification.js';
 
 /**
  * Every migration, in order, by static import: no directory scan, so it works the same from
@@ -19,6 +23,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_incidents': m0005,
   '0006_journal_speed': m0006,
   '0007_supervision': m0007,
+  '0008_uplink110': m0008,
+  '0009_dispatch': m0009,
+  '0010_failover': m0010,
+  '0011_verification': m0011,
 };
 
 export class MigrationError extends Error {

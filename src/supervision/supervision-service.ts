@@ -103,7 +103,8 @@ export interface SupervisionService {
  */
 export function createSupervisionService(deps: SupervisionServiceDeps): SupervisionService {
   const { db, nodeId, now, logger, tickMs = 1_000, settleMs = 2_000, reloadEveryMs = 300_000 } = deps;
-  const supervisor = new Supervisor();
+  // Made anew at every start: a node that leads again rebuilds it from the journal and the log.
+  let supervisor = new Supervisor();
   const configs = new Map<string, AccountConfig>();
   const receivers = new Map<string, ReceiverView>((deps.receivers ?? []).map((r) => [r, { receiver: r, node: nodeId, status: 'pending', since: null, reason: null, trouble: false }]));
   let pending: NewSupervisionEvent[] = [];
@@ -205,6 +206,8 @@ export function createSupervisionService(deps: SupervisionServiceDeps): Supervis
   return {
     consumer,
     async start() {
+      supervisor = new Supervisor();
+      configs.clear();
       // The head first: whatever is journaled after it is fed by the consumer (feeding a
       // reception twice is harmless: only a newer report moves anything).
       const head = await journalHead(db);
@@ -260,7 +263,9 @@ export function createSupervisionService(deps: SupervisionServiceDeps): Supervis
       };
     },
     async stop() {
+      started = false;
       if (timer) clearInterval(timer);
+      timer = undefined;
       await ticking;
       await reloading;
       await flush();

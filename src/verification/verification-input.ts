@@ -35,6 +35,8 @@ export type VerificationInput =
   | { kind: 'guard_report'; incidentId: string; guardId: string; finding: GuardFinding; note: string }
   | { kind: 'timer_expired'; timerId: string }
   | { kind: 'operator_verdict'; incidentId: string; operator: string; verdict: Verdict; evidence: string }
+  /** The operator closed the incident: the engine stops verifying it. */
+  | { kind: 'incident_closed'; incidentId: string }
   | {
       kind: 'arming';
       change: 'armed' | 'disarmed';

@@ -140,10 +140,16 @@ t.test('an operator works a burglary in a real browser, live over DC-09 and WebS
   const store = await openDatabase(location);
   t.teardown(() => store.close());
   t.match(await verifyAuditChain(store.db), { ok: true });
-  const kinds = await store.db.selectFrom('incident_action').select('kind').where('incident_id', '=', incidentId!).orderBy('id').execute();
+  const actions = await store.db.selectFrom('incident_action').select(['kind', 'actor']).where('incident_id', '=', incidentId!).orderBy('id').execute();
+  // Beside them, the verification engine called back, confirmed the second zone and forwarded (with no 110 configured, escalated to the phone).
   t.same(
-    kinds.map((k) => k.kind),
+    actions.filter((a) => a.actor !== 'verification' && !a.kind.startsWith('uplink_') && !a.kind.startsWith('dispatch_')).map((a) => a.kind),
     ['opened', 'taken', 'acknowledged', 'alarm_joined', 'closed'],
     'opened by the alarm, worked by the operator, joined, closed',
+  );
+  t.same(
+    actions.filter((a) => a.actor === 'verification').map((a) => a.kind),
+    ['callback_started', 'verification_notice', 'callback_cancelled', 'forward_110_requested', 'dispatch_requested', 'verification_notice'],
+    'the engine called back, then the second zone confirmed it: forwarded, a guard requested',
   );
 });

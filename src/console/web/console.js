@@ -32,7 +32,19 @@ const ACTION_LABELS = {
   judged: '研判 judged',
   forward_110_requested: '转110 forwarded to 110',
   closed: '结案 closed',
+  uplink_accepted: '110已受理 accepted by 110',
+  uplink_rejected: '110拒收 refused by 110',
+  uplink_escalated: '⚠ 请电话报110 call 110 by phone',
+  police_update: '110反馈 police update',
+  guard_assigned: '派警 guard assigned',
+  guard_progress: '护卫进度 guard progress',
+  guard_reported: '护卫回报 guard report',
+  dispatch_escalated: '⚠ 派警需处理 dispatch needs you',
 };
+const GUARD_PROGRESS = { accepted: '已接单 accepted', declined: '拒单 declined', not_accepted: '未及时接单 not accepted in time', withdrawn: '已改派 withdrawn', en_route: '出发 en route', on_scene: '到场 on scene', closed: '完成 closed', cancelled: '取消 cancelled' };
+const GUARD_FINDINGS = { real: '真实警情 real', false: '误报 false alarm', no_access: '无法进入 no access' };
+const DISPATCH_ESCALATIONS = { not_accepted: '无护卫接单 nobody accepted', no_guard_available: '无可派护卫 no guard available', late_arrival: '护卫超时未到 guard late' };
+const POLICE_STATUSES = { dispatched: '已出警 dispatched', on_scene: '已到场 on scene', closed: '已结案 closed' };
 const OUTCOMES = { real: '真实警情 real', device_false_alarm: '设备误报 device false alarm', user_false_alarm: '用户误报 user false alarm', test: '测试 test', undetermined: '无法确定 undetermined' };
 const VERDICTS = { real: OUTCOMES.real, device_false_alarm: OUTCOMES.device_false_alarm, user_false_alarm: OUTCOMES.user_false_alarm, test: OUTCOMES.test };
 const CALLBACK_RESULTS = { reached: '已接通 reached', no_answer: '无人接听 no answer', busy: '占线 busy', wrong_number: '错号 wrong number' };
@@ -215,7 +227,7 @@ function merge(incident) {
 function onAction({ incident, action }) {
   merge(incident);
   const rank = PRIORITY[incident.priority]?.rank ?? 9;
-  const urgent = (action.kind === 'opened' && rank <= BEEP_RANK) || (action.kind === 'priority_raised' && (PRIORITY[action.detail.to]?.rank ?? 9) <= BEEP_RANK);
+  const urgent = (action.kind === 'opened' && rank <= BEEP_RANK) || (action.kind === 'priority_raised' && (PRIORITY[action.detail.to]?.rank ?? 9) <= BEEP_RANK) || action.kind === 'uplink_escalated' || action.kind === 'dispatch_escalated';
   if (state.live && urgent) beep();
   render();
   if (state.selected === action.incidentId) void loadDetail(action.incidentId);
@@ -449,6 +461,14 @@ function actionNote(a) {
   if (a.kind === 'callback_recorded') return `${d.contact} ${d.phone} ${CALLBACK_RESULTS[d.result] ?? d.result} ${d.note}`;
   if (a.kind === 'judged') return `${VERDICTS[d.verdict] ?? d.verdict} ${d.evidence}`;
   if (a.kind === 'priority_raised') return `${d.from} → ${d.to}`;
+  if (a.kind === 'uplink_accepted') return `案件号 case ${d.caseNumber}`;
+  if (a.kind === 'uplink_rejected') return d.reason;
+  if (a.kind === 'uplink_escalated') return { not_accepted_in_time: '110未及时受理 not accepted in time', rejected: '110拒收 refused', uplink_off: '110联网未启用 uplink off' }[d.reason] ?? d.reason;
+  if (a.kind === 'guard_assigned') return `${d.guardName} 预计到达 ETA ${new Date(d.predictedArrivalAt).toLocaleTimeString()}${d.contractedArrivalAt ? ` 合同 contract ${new Date(d.contractedArrivalAt).toLocaleTimeString()}` : ''}`;
+  if (a.kind === 'guard_progress') return GUARD_PROGRESS[d.status] ?? d.status;
+  if (a.kind === 'guard_reported') return `${GUARD_FINDINGS[d.finding] ?? d.finding} ${d.note}`;
+  if (a.kind === 'dispatch_escalated') return DISPATCH_ESCALATIONS[d.reason] ?? d.reason;
+  if (a.kind === 'police_update') return `${d.caseNumber} ${POLICE_STATUSES[d.status] ?? d.status} ${d.disposition ?? ''}`;
   return d.note ?? '';
 }
 

@@ -1,0 +1,181 @@
+import type { Transaction } from 'kysely';
+import type { CustomerCard } from '../../customers/customer-card.js';
+import { actionEvent, type NewAction } from '../../incidents/incident-action.js';
+import type { AlarmEvent } from '../../protocols/alarm-event.js';
+import { IncidentBatch } from '../../incidents/incident-batch.js';
+import type { IncidentState } from '../../incidents/incident-state.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Database } from '../../store/database-schema.js';
+import type { CallbackProvider } from './callback-provider.js';
+import { decideVerification } from '../decide-verification.js';
+import { commandActions, VERIFICATION_ACTOR, maskedCallResult } from './verification-actions.js';
+import type { VerificationCommand } from '../verification-command.js';
+import type { VerificationInput } from '../verification-input.js';
+import type { VerificationMetrics } from './verification-metrics.js';
+import { loadVerificationPolicies, lockVerificationStates, saveVerificationStates } from './verification-store.js';
+import type { VerificationState } from '../verification-state.js';
+
+type Command<K extends VerificationCommand['kind']> = Extract<VerificationCommand, { kind: K }>;
+
+/**
+ * What the engine's commands do beyond the incident's own record, in the deciding transaction
+ * (so that a forward is enqueued exactly when its decision commits): the 110 uplink's outbox,
+ * guard dispatch, maintenance tickets. Absent: not wired on this node (tests of one part).
+ */
+export interface VerificationEffects {
+  /** Enqueue the 110 notify; `revision` is the incident's count of forwards, its idempotency key with the incident id. */
+  forward110?(trx: Transaction<Database>, forward: Command<'forward_110'> & { revision: number; incident: IncidentState }): Promise<void>;
+  dispatchGuard?(trx: Transaction<Database>, order: Command<'dispatch_guard'> & { at: number }): Promise<void>;
+  openTicket?(trx: Transaction<Database>, ticket: Command<'open_maintenance_ticket'> & { at: number }): Promise<void>;
+}
+
+export interface VerificationDeps {
+  now: () => number;
+  logger: Logger;
+  callbacks: CallbackProvider;
+  effects: VerificationEffects;
+  metrics?: VerificationMetrics;
+  /** Told once a decision with new timers committed, so the timer loop can look sooner. */
+  onTimers?: (earliest: number) => void;
+  /** Told the last incident action id written, after commit (the live consoles' bus). */
+  onPublished?: (lastActionId: string) => void;
+}
+
+/**
+ * One input for one account's engine; `dueTimers` expands into every timer of its case due by
+ * `now`. `origin`: the journaled signal it comes from, on which the shell raises a low-priority
+ * incident when the engine has something to say and no incident is open (an opening outside the
+ * schedule).
+ */
+export type VerificationItem = { account: string; input: VerificationInput; origin?: SignalOrigin } | { account: string; dueTimers: true };
+
+export interface SignalOrigin {
+  event: AlarmEvent;
+  seq: string;
+  receivedAt: number;
+  customer: CustomerCard | undefined;
+}
+
+/** Where an engine command's actions could not go: its incident is closed or is not the account's open one. */
+const DROPPED = 'incident_not_open';
+
+/**
+ * The thin shell around the engine, for one transaction: locks the accounts' open incidents and
+ * engine states (in that order, always), decides every item in order, saves the states, appends
+ * the commands' record to the incidents (one IncidentBatch), runs the in-transaction effects,
+ * and returns what to do once it has committed (place and cancel calls, wake timers and consoles).
+ */
+export async function runVerification(trx: Transaction<Database>, items: readonly VerificationItem[], deps: VerificationDeps): Promise<() => void> {
+  if (items.length === 0) return () => undefined;
+  const now = deps.now();
+  const accounts = [...new Set(items.map((i) => i.account))];
+  const incidents = new IncidentBatch();
+  await incidents.load(trx, accounts);
+  const states = await lockVerificationStates(trx, accounts, now);
+  const policies = await loadVerificationPolicies(trx, accounts);
+  const changed = new Map<string, VerificationState>();
+  const commands: { account: string; command: VerificationCommand; origin?: SignalOrigin | undefined }[] = [];
+  const callbackRecords: { account: string; action: NewAction; incidentId: string }[] = [];
+
+  const apply = (account: string, input: VerificationInput, origin?: SignalOrigin) => {
+    const before = states.get(account)!;
+    const result = decideVerification(before, input, now, policies.get(account)!);
+    deps.metrics?.inputs.inc({ input: input.kind, note: result.note ?? 'decided' });
+    if (result.state !== before) {
+      states.set(account, result.state);
+      changed.set(account, result.state);
+    }
+    if (input.kind === 'callback_outcome' && result.note === null) {
+      const { callId, contact, phone, result: outcome } = input;
+      callbackRecords.push({ account, incidentId: input.incidentId, action: { at: now, actor: VERIFICATION_ACTOR, journalSeq: null, kind: 'verification_callback', detail: { callId, contact, phone, result: maskedCallResult(outcome), timedOut: false } } });
+    }
+    for (const command of result.commands) commands.push({ account, command, origin });
+  };
+  for (const item of items) {
+    if ('input' in item) {
+      apply(item.account, item.input, item.origin);
+      continue;
+    }
+    const due = (states.get(item.account)!.case?.timers ?? []).filter((t) => t.at <= now).sort((a, b) => a.at - b.at);
+    for (const timer of due) apply(item.account, { kind: 'timer_expired', timerId: timer.id });
+  }
+  await saveVerificationStates(trx, [...changed.values()], now);
+
+  // The record on each incident, in the engine's order, the closing action last (a notice
+  // decided with it still belongs to the incident).
+  const perIncident = new Map<string, { account: string; incidentId: string; actions: NewAction[] }>();
+  const record = (account: string, incidentId: string, actions: NewAction[]) => {
+    if (actions.length === 0) return;
+    const key = `${account}/${incidentId}`;
+    const entry = perIncident.get(key) ?? { account, incidentId, actions: [] };
+    entry.actions.push(...actions);
+    perIncident.set(key, entry);
+  };
+  for (const r of callbackRecords) record(r.account, r.incidentId, [r.action]);
+  const forwards: { command: Command<'forward_110'>; revision: number; incident: IncidentState }[] = [];
+  const dispatches: Command<'dispatch_guard'>[] = [];
+  const tickets: Command<'open_maintenance_ticket'>[] = [];
+  const revisions = new Map<string, number>();
+  for (const { account, command, origin } of commands) {
+    if (command.kind === 'open_maintenance_ticket') {
+      tickets.push(command);
+      continue;
+    }
+    const incidentId = 'incidentId' in command ? command.incidentId : null;
+    if (incidentId === null) {
+      if (command.kind === 'notify_console' && origin !== undefined && incidents.openIncident(account) === undefined) {
+        raiseIncident(incidents, account, origin, commandActions(command, { at: now, priority: 'other', revision: 0 }), now);
+      } else if (command.kind === 'notify_console') {
+        deps.logger.info({ account, urgency: command.urgency }, `verification: ${command.message}`);
+      }
+      continue;
+    }
+    const open = incidents.openIncident(account);
+    if (open?.id !== incidentId) {
+      if (command.kind !== 'start_timer' && command.kind !== 'answer_caller') deps.metrics?.dropped.inc({ command: command.kind, reason: DROPPED });
+      continue;
+    }
+    let revision = 0;
+    if (command.kind === 'forward_110') {
+      revision = (revisions.get(incidentId) ?? open.forwards ?? (open.forwardedTo110 ? 1 : 0)) + 1;
+      revisions.set(incidentId, revision);
+      forwards.push({ command, revision, incident: open });
+    }
+    if (command.kind === 'dispatch_guard') dispatches.push(command);
+    record(account, incidentId, commandActions(command, { at: now, priority: open.priority, revision }));
+  }
+  for (const { account, actions } of perIncident.values()) {
+    if (incidents.openIncident(account) === undefined) continue; // closed by an action of its own above
+    actions.sort((a, b) => Number(a.kind === 'closed') - Number(b.kind === 'closed'));
+    incidents.append(account, actions);
+  }
+  const lastActionId = await incidents.write(trx);
+
+  // After the incidents' record, so that what the effects append follows it (and reads it).
+  for (const f of forwards) await deps.effects.forward110?.(trx, { ...f.command, revision: f.revision, incident: f.incident });
+  for (const d of dispatches) await deps.effects.dispatchGuard?.(trx, { ...d, at: now });
+  for (const t of tickets) await deps.effects.openTicket?.(trx, { ...t, at: now });
+
+  return () => {
+    if (lastActionId !== null) deps.onPublished?.(lastActionId);
+    for (const { command } of commands) {
+      if (command.kind === 'start_callback') deps.callbacks.start(command);
+      else if (command.kind === 'cancel_callback') deps.callbacks.cancel(command);
+      else if (command.kind === 'answer_caller') deps.callbacks.answer(command);
+    }
+    const timers = commands.flatMap(({ command }) => (command.kind === 'start_timer' ? [command.at] : []));
+    if (timers.length > 0) deps.onTimers?.(timers.reduce((a, b) => Math.min(a, b)));
+  };
+}
+
+/** A low-priority incident for what the engine noticed on a signal that opened none (an opening outside the schedule). */
+function raiseIncident(incidents: IncidentBatch, account: string, origin: SignalOrigin, notice: NewAction[], now: number): void {
+  const { event, customer } = origin;
+  incidents.open(
+    { account, customerId: customer?.id ?? null, openedAt: origin.receivedAt, openingSeq: origin.seq },
+    [
+      { at: now, actor: VERIFICATION_ACTOR, journalSeq: origin.seq, kind: 'opened', detail: { event: actionEvent(event), priority: 'other', eventClass: event.eventClass, customer: customer?.serviceStatus ?? 'no_customer_card', receivedAt: origin.receivedAt } },
+      ...notice,
+    ],
+  );
+}

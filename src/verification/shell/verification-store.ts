@@ -1,0 +1,54 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../store/database-schema.js';
+import { DEFAULT_VERIFICATION_POLICY, verificationPolicy, type VerificationPolicy } from '../verification-policy.js';
+import { initialVerificationState, type VerificationState } from '../verification-state.js';
+
+/**
+ * Locks the engine's state of these accounts for the transaction (creating what is missing) and
+ * loads it. Callers lock the accounts' open incidents first (IncidentBatch.load): everyone takes
+ * the two locks in that order, so a consumer batch and an operator's command never deadlock.
+ */
+export async function lockVerificationStates(trx: Transaction<Database>, accounts: readonly string[], now: number): Promise<Map<string, VerificationState>> {
+  const states = new Map<string, VerificationState>();
+  if (accounts.length === 0) return states;
+  const sorted = [...new Set(accounts)].sort();
+  await trx
+    .insertInto('verification_state')
+    .values(sorted.map((account) => ({ account, state: JSON.stringify(initialVerificationState(account)), next_timer_at: null, updated_at: new Date(now) })))
+    .onConflict((oc) => oc.column('account').doNothing())
+    .execute();
+  const rows = await trx.selectFrom('verification_state').select(['account', 'state']).where('account', 'in', sorted).orderBy('account').forUpdate().execute();
+  for (const row of rows) states.set(row.account, row.state as VerificationState);
+  return states;
+}
+
+/** The earliest timer the state waits for (null: none), which the timer loop looks for. */
+export function nextTimerAt(state: VerificationState): number | null {
+  const timers = state.case?.timers ?? [];
+  let earliest: number | null = null;
+  for (const t of timers) if (earliest === null || t.at < earliest) earliest = t.at;
+  return earliest;
+}
+
+/** Writes the states that changed (one statement). */
+export async function saveVerificationStates(trx: Transaction<Database>, states: readonly VerificationState[], now: number): Promise<void> {
+  if (states.length === 0) return;
+  await trx
+    .insertInto('verification_state')
+    .values(states.map((s) => {
+      const next = nextTimerAt(s);
+      return { account: s.account, state: JSON.stringify(s), next_timer_at: next === null ? null : new Date(next), updated_at: new Date(now) };
+    }))
+    .onConflict((oc) => oc.column('account').doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), next_timer_at: eb.ref('excluded.next_timer_at'), updated_at: eb.ref('excluded.updated_at') })))
+    .execute();
+}
+
+/** Each account's policy: its own preset and overrides, or the standard one. */
+export async function loadVerificationPolicies(trx: Transaction<Database>, accounts: readonly string[]): Promise<Map<string, VerificationPolicy>> {
+  const policies = new Map<string, VerificationPolicy>();
+  if (accounts.length === 0) return policies;
+  const rows = await trx.selectFrom('verification_policy').select(['account', 'preset', 'overrides']).where('account', 'in', [...new Set(accounts)]).execute();
+  for (const row of rows) policies.set(row.account, verificationPolicy(row.preset, row.overrides));
+  for (const account of accounts) if (!policies.has(account)) policies.set(account, DEFAULT_VERIFICATION_POLICY);
+  return policies;
+}
