@@ -27,6 +27,9 @@ import { operatorCallbacks } from '../verification/shell/callback-provider.js';
 import type { VerificationInput } from '../verification/verification-input.js';
 import { dispatchPolicy } from '../dispatch/decide-order.js';
 import { createDispatchService } from '../dispatch/dispatch-service.js';
+import { createMaintenanceService } from '../maintenance/maintenance-service.js';
+import { DEFAULT_TICKET_POLICY } from '../maintenance/ticket-policy.js';
+import { createTroubleRestoreConsumer } from '../maintenance/trouble-restores.js';
 import { createVerificationMetrics } from '../verification/shell/verification-metrics.js';
 import { createVerificationService } from '../verification/shell/verification-service.js';
 import type { Logger } from '../observability/logger.js';
@@ -141,6 +144,9 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
     const stopKicking = incidentBus.onPublished(() => uplink?.kick());
     stops.push(() => Promise.resolve(stopKicking()));
 
+    // Maintenance tickets (维保工单): opened from troubles and supervision; the routes work on any node.
+    const maintenance = createMaintenanceService({ db: store.db, now: Date.now, logger, metrics, policy: DEFAULT_TICKET_POLICY });
+
     // Verification: alarms are verified in the incidents consumer's transaction; operators'
     // verdicts and callbacks on any node; its timers on the leader.
     const verification = createVerificationService(store.db, {
@@ -155,8 +161,9 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
         dispatchGuard: async (trx, order) => {
           await dispatch.requestDispatch(trx, { incidentId: order.incidentId, account: order.account, reason: order.reason, requestedBy: 'system', at: order.at });
         },
-        // Maintenance tickets are issue 7's; until then the need is logged for the supervisor.
-        openTicket: (_trx, ticket) => Promise.resolve(logger.warn({ account: ticket.account, code: ticket.code, zone: ticket.zone }, `maintenance needed: ${ticket.description}`)),
+        openTicket: async (trx, ticket) => {
+          await maintenance.openTicketForTrouble(trx, ticket);
+        },
       },
       onPublished: (id) => incidentBus.published(id),
       onTimerError: (err) => logger.error({ err }, 'verification timer step failed: retrying'),
@@ -201,6 +208,8 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
         const incidents = runConsumer(store.db, incidentConsumer, { bus, fence, onError: onConsumerError('incidents') });
         verification.startTimers({ fence });
         dispatch.start();
+        await maintenance.start({ fence });
+        const restores = runConsumer(store.db, createTroubleRestoreConsumer(DEFAULT_TICKET_POLICY), { bus, fence, onError: onConsumerError('maintenance-restores') });
         uplink = startUplinkDelivery({
           db: store.db,
           target: uplinkKey && { url: config.uplink110Url!, ...uplinkKey },
@@ -221,6 +230,8 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
           () => verification.stopTimers(),
           () => dispatch.stop(),
           () => incidents.stop(),
+          () => restores.stop(),
+          () => maintenance.stop(),
           () => supervisionRun.stop(),
           () => supervision.stop(),
         ];
@@ -259,7 +270,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       stops.push(() => serial.stop());
     }
 
-    const app = buildHttpServer({ config, store, metrics, logger, sessionTtlMs: config.sessionTtlS * 1000, onAccountsChanged, incidentBus, incidentMetrics, supervision, verification, uplinkKey, failover: keeper, dispatch });
+    const app = buildHttpServer({ config, store, metrics, logger, sessionTtlMs: config.sessionTtlS * 1000, onAccountsChanged, incidentBus, incidentMetrics, supervision, verification, uplinkKey, failover: keeper, dispatch, maintenance });
     const address = await app.listen({ port: config.httpPort, host: config.httpHost });
     stops.push(() => app.close());
     logger.info({ address, dc09Port: dc09.port, database: store.kind, version }, 'arc is serving');

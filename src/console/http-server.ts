@@ -14,6 +14,9 @@ import { IncidentBus } from '../incidents/incident-bus.js';
 import { createIncidentMetrics, type IncidentMetrics } from '../incidents/incident-metrics.js';
 import { registerIncidentRoutes } from '../incidents/incident-routes.js';
 import { registerDispatchRoutes } from '../dispatch/dispatch-routes.js';
+import { registerComplaintRoutes } from '../complaints/complaint-routes.js';
+import { registerMaintenanceRoutes } from '../maintenance/maintenance-routes.js';
+import type { MaintenanceService } from '../maintenance/maintenance-service.js';
 import type { DispatchService } from '../dispatch/dispatch-service.js';
 import { registerFailoverRoutes } from '../failover/failover-routes.js';
 import type { LeaseKeeper } from '../failover/lease-keeper.js';
@@ -62,6 +65,8 @@ export interface HttpServerDeps {
   uplinkKey?: SigningKey | null;
   /** This node's lease: GET /api/failover and the switchover. */
   failover?: LeaseKeeper;
+  /** Maintenance tickets (维保工单): opening by hand and the steps. */
+  maintenance?: MaintenanceService;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000; // under a typical probe timeout, so the probe sees our 503
@@ -118,6 +123,11 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   if (dispatch) void app.register(routes((scope) => registerDispatchRoutes(scope, { db: store.db, service: dispatch, now, incidentBus, ...(deps.onAccountsChanged && { onCustomersChanged: deps.onAccountsChanged }) })));
   if (verification) void app.register(routes((scope) => registerVerificationRoutes(scope, { db: store.db, verification, now })));
   void app.register(routes((scope) => registerUplinkRoutes(scope, { db: store.db, key: deps.uplinkKey ?? null, now, bus: incidentBus })));
+  if (deps.maintenance) {
+    const service = deps.maintenance;
+    void app.register(routes((scope) => registerMaintenanceRoutes(scope, { db: store.db, service, now })));
+  }
+  void app.register(routes((scope) => registerComplaintRoutes(scope, { db: store.db, now })));
   if (deps.failover) {
     const keeper = deps.failover;
     void app.register(routes((scope) => registerFailoverRoutes(scope, { db: store.db, database: store.kind, keeper, now })));

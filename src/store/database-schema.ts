@@ -8,12 +8,14 @@ import type { IncidentTables } from '../incidents/incident-tables.js';
 import type { SupervisionTables } from '../supervision/supervision-tables.js';
 import type { UplinkTables } from '../uplink110/uplink-tables.js';
 import type { VerificationTables } from '../verification/shell/verification-tables.js';
+import type { MaintenanceTables } from '../maintenance/maintenance-tables.js';
+import type { ComplaintTables } from '../complaints/complaint-tables.js';
 
 /**
  * The tables as kysely sees them. Rows are history: arc appends and never updates them, so the
  * update type of every history column is `never` and an `updateTable` does not compile.
  */
-export interface Database extends AuthTables, AuditTables, CustomerTables, DispatchTables, FailoverTables, IncidentTables, SupervisionTables, UplinkTables, VerificationTables {
+export interface Database extends AuthTables, AuditTables, CustomerTables, DispatchTables, FailoverTables, IncidentTables, SupervisionTables, UplinkTables, VerificationTables, MaintenanceTables, ComplaintTables {
   node_start: NodeStartTable;
   account: AccountTable;
   journal: JournalTable;

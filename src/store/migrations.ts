@@ -10,6 +10,8 @@ import * as m0008 from '../../migrations/0008_uplink110.js';
 import * as m0009 from '../../migrations/0009_dispatch.js';
 import * as m0010 from '../../migrations/0010_failover.js';
 import * as m0011 from '../../migrations/0011_verification.js';
+import * as m0012 from '../../migrations/0012_maintenance.js';
+import * as m0013 from '../../migrations/0013_complaints.js';
 
 /**
  * Every migration, in order, by static import: no directory scan, so it works the same from
@@ -27,6 +29,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009_dispatch': m0009,
   '0010_failover': m0010,
   '0011_verification': m0011,
+  '0012_maintenance': m0012,
+  '0013_complaints': m0013,
 };
 
 export class MigrationError extends Error {

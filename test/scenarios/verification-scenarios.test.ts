@@ -181,12 +181,14 @@ t.test(`${database.name}: verification end to end`, async (t) => {
     await actionSeen(inc.id, 'dispatch_requested');
   });
 
-  await t.test('a trouble (AC loss) is no police matter: no incident, nothing to 110', async (t) => {
+  await t.test('a trouble (AC loss) is no police matter: a maintenance ticket, no incident, nothing to 110', async (t) => {
     t.match(await c.panel(ACCOUNTS.trouble, '301', 0), /"ACK"/);
     await c.panel(ACCOUNTS.holdUp, '130', 2);
     await eventually(async () => ((await actionsOf((await incidentOf(ACCOUNTS.holdUp)).id)).actions.filter((a) => a.kind === 'alarm_joined').length >= 2 ? true : undefined), 'the later signal handled');
     const { body } = await c.api<{ incidents: IncidentView[] }>('operator', 'GET', '/api/incidents?state=all&limit=1000');
     t.notOk(body.incidents.some((i) => i.account === ACCOUNTS.trouble));
+    const tickets = await c.api<{ tickets: { code: string; level: string; status: string }[] }>('operator', 'GET', `/api/maintenance/tickets?account=${ACCOUNTS.trouble}`);
+    t.match(tickets.body.tickets, [{ code: '301', level: 'general', status: 'received' }], 'a maintenance ticket instead');
   });
 
   await t.test('a hold-up from a suspended customer: an incident for the operator, nothing forwarded by itself', async (t) => {

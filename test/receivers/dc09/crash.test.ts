@@ -24,17 +24,22 @@ for (const database of TEST_DATABASES) {
     });
     t.teardown(() => { if (arc.exitCode === null && arc.signalCode === null) arc.kill('SIGKILL'); });
     let out = '';
-    const port = await new Promise<number>((resolve, reject) => {
+    const [address, port] = await new Promise<[string, number]>((resolve, reject) => {
       arc.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        const m = /"dc09Port":(\d+).*"msg":"arc is serving"/.exec(out);
-        if (m) resolve(Number(m[1]));
+        const m = /"address":"([^"]+)","dc09Port":(\d+).*"msg":"arc is serving"/.exec(out);
+        if (m) resolve([m[1]!, Number(m[2])]);
       });
       arc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
     });
 
-    const sending = runPanels({ count: PANELS, rate: 400, durationS: 2, alarmShare: 0.5, accountBase: 20000, target: `127.0.0.1:${port}`, recordAcks: true, ackTimeoutMs: 1000, retries: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    const sending = runPanels({ count: PANELS, rate: 400, durationS: 4, alarmShare: 0.5, accountBase: 20000, target: `127.0.0.1:${port}`, recordAcks: true, ackTimeoutMs: 1000, retries: 1 });
+    // Killed mid-stream: once arc has journaled a few dozen signals (a loaded machine takes longer to get there).
+    for (let journaled = 0; journaled < 40; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const metrics = await fetch(`${address.replace('0.0.0.0', '127.0.0.1')}/metrics`).then((r) => r.text());
+      journaled = [...metrics.matchAll(/^arc_receptions_total\{[^}]*outcome="signal"[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    }
     const killed = new Promise((resolve) => arc.on('exit', (_c, signal) => resolve(signal)));
     arc.kill('SIGKILL');
     t.equal(await killed, 'SIGKILL');
