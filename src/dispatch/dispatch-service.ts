@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { appendAudit } from '../audit/append-audit.js';
 import type { IncidentAction, NewAction } from '../incidents/incident-action.js';
 import type { IncidentBus } from '../incidents/incident-bus.js';
-import { appendActions, lockIncident, type LoadedIncident } from '../incidents/incident-store.js';
+import { appendActions, lockIncident, type LockedIncident } from '../incidents/incident-store.js';
 import type { IncidentState } from '../incidents/incident-state.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/database-schema.js';
@@ -140,7 +140,7 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
   let queued: Promise<number> | undefined;
 
   /** The effects of a decision, in the transaction; returns what to announce after commit. */
-  const apply = async (trx: Transaction<Database>, incident: LoadedIncident, header: OrderHeader, before: DispatchOrder | undefined, decision: { events: NewOrderEvent[]; effects: OrderEffect[] }) => {
+  const apply = async (trx: Transaction<Database>, incident: LockedIncident, header: OrderHeader, before: DispatchOrder | undefined, decision: { events: NewOrderEvent[]; effects: OrderEffect[] }) => {
     const { order } = await appendOrderEvents(trx, header, before, decision.events);
     const at = now();
     const guards = new Set<string>();

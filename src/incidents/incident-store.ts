@@ -36,13 +36,21 @@ export async function loadIncident(db: Db, id: string): Promise<LoadedIncident |
   return { state: foldIncident(h, actions), actions };
 }
 
+/** An incident locked for the rest of the transaction, with its current state. */
+export interface LockedIncident {
+  state: IncidentState;
+}
+
 /**
- * Locks an incident for the rest of the transaction (its queue row) and loads it: two
- * operators' commands on one incident take turns, each deciding on the other's result.
+ * Locks an incident for the rest of the transaction (its queue row) and reads its state from
+ * that row: two commands on one incident take turns, each deciding on the other's result. The
+ * row is what every append writes, in the same transaction, from the same fold; reading it costs
+ * the same whatever the incident's length (an alarm storm gives an incident thousands of
+ * actions, and folding them all for every command would make each one slower than the last).
  */
-export async function lockIncident(trx: Transaction<Database>, id: string): Promise<LoadedIncident | undefined> {
-  const row = await trx.selectFrom('incident_queue').select('incident_id').where('incident_id', '=', id).forUpdate().executeTakeFirst();
-  return row === undefined ? undefined : loadIncident(trx, id);
+export async function lockIncident(trx: Transaction<Database>, id: string): Promise<LockedIncident | undefined> {
+  const row = await trx.selectFrom('incident_queue').select('state').where('incident_id', '=', id).forUpdate().executeTakeFirst();
+  return row === undefined ? undefined : { state: row.state as IncidentState };
 }
 
 /**

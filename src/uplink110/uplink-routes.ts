@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth/require-role.js';
 import { ApiError } from '../console/api-error.js';
 import type { IncidentBus } from '../incidents/incident-bus.js';
-import { appendActions, lockIncident } from '../incidents/incident-store.js';
+import { appendActions, loadIncident, lockIncident } from '../incidents/incident-store.js';
 import type { Database } from '../store/database-schema.js';
 import { acceptSignedJson, requireSignature } from './signed-json.js';
 import type { SigningKey } from './uplink-signature.js';
@@ -123,7 +123,9 @@ export function registerUplinkRoutes(scope: FastifyInstance, deps: UplinkRouteDe
             throw new ApiError(409, 'UPLINK_UNKNOWN_CASE', `incident ${u.incidentId} was not accepted by 110 under case ${u.caseNumber}`);
           }
           // 110 may send an update twice (its own retry): the same case and status is recorded once.
-          const same = loaded.actions.find((a) => a.kind === 'police_update' && a.detail.caseNumber === u.caseNumber && a.detail.status === u.status);
+          // Locked above: the history read now is complete.
+          const { actions } = (await loadIncident(trx, u.incidentId))!;
+          const same = actions.find((a) => a.kind === 'police_update' && a.detail.caseNumber === u.caseNumber && a.detail.status === u.status);
           if (same) return { duplicate: true as const, actionId: same.id };
           const { state } = await appendActions(trx, loaded.state, loaded.state, [
             { kind: 'police_update', at, actor: POLICE_ACTOR, journalSeq: null, detail: { caseNumber: u.caseNumber, status: u.status, disposition: u.disposition } },
