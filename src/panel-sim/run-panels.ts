@@ -92,10 +92,14 @@ export async function runPanels(options: PanelSimOptions, deps: RunPanelsDeps = 
         panel.pump();
       }
       if (issued >= total || elapsed >= o.durationMs) {
-        // Wait out the duration even when the last frame is issued early, so durationS means wall time.
-        const left = o.durationMs - elapsed;
-        if (left > 0) timer = setTimeout(stop, left);
-        else stop();
+        // Wait out the duration even when the last frame is issued early, so durationS means wall
+        // time. A timer may fire a little before performance.now() says it is due: look again.
+        const waitOut = () => {
+          const left = o.durationMs - (performance.now() - start);
+          if (left > 0) timer = setTimeout(waitOut, Math.ceil(left));
+          else stop();
+        };
+        waitOut();
         return;
       }
       timer = setTimeout(tick, Math.max(0, (issued * 1000) / o.rate - elapsed));
