@@ -184,7 +184,11 @@ t.test('encrypted with the wrong key: the receiver cannot read it, nothing is AC
   t.teardown(() => r.close());
   const report = await runPanels(base(r, { count: 1, rate: 10, durationS: 0.1, encrypt: true, key: 'ascii:0123456789ABCDEF', retries: 1 }));
   t.match(report, { sent: 1, acked: 0, naked: 2, failed: 1, ok: false });
-  t.same(r.refused, ['DECRYPT_FAILED', 'DECRYPT_FAILED']);
+  // Refused twice (the first try and its re-send). Mostly as DECRYPT_FAILED (bad padding); about
+  // once in 256 the wrong key's garbage ends in valid padding, and the refusal is the first
+  // field that does not parse (MISSING_TIMESTAMP): unreadable either way.
+  t.equal(r.refused.length, 2, `refused twice (${r.refused.join(', ')})`);
+  t.ok(r.refused.every((code) => code === 'DECRYPT_FAILED' || code === 'MISSING_TIMESTAMP'), 'as unreadable');
 });
 
 t.test('UDP: one socket per panel, all ACKed, NAKs re-sent', async (t) => {
