@@ -21,12 +21,13 @@ export class IncidentBatch {
   #retired = 0;
   readonly #changes = new Map<string, { header: Omit<IncidentHeader, 'id'> & { id: string | null }; before: IncidentState | undefined; actions: NewAction[] }>();
 
-  /** Locks and loads the open incidents of `accounts` (one statement); held to commit. */
+  /** Locks and loads the open incidents of `accounts` (one statement, in account order); held to commit. */
   async load(trx: Transaction<Database>, accounts: readonly string[]): Promise<void> {
     const wanted = accounts.filter((a) => !this.#open.has(a));
     if (wanted.length === 0) return;
     for (const account of wanted) this.#open.set(account, undefined);
-    const rows = await trx.selectFrom('incident_queue').select(['account', 'state']).where('account', 'in', wanted).where('status', '=', 'open').forUpdate().execute();
+    // In account order, as every multi-incident lock takes them (incident-store's lockIncidents): no deadlock between two.
+    const rows = await trx.selectFrom('incident_queue').select(['account', 'state']).where('account', 'in', wanted).where('status', '=', 'open').orderBy('account').orderBy('incident_id').forUpdate().execute();
     for (const row of rows) this.#open.set(row.account, row.state as IncidentState);
   }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { SYSTEM_ACTOR, type NewAction, type UplinkEscalation, type UplinkMessageKind } from '../incidents/incident-action.js';
-import { appendActions, lockIncident } from '../incidents/incident-store.js';
+import { appendActions, lockIncident, lockIncidents } from '../incidents/incident-store.js';
 import type { Database } from '../store/database-schema.js';
 import { retryDelay, type SendOutcome } from './send-message.js';
 import type { UplinkOutboxTable } from './uplink-tables.js';
@@ -127,6 +127,8 @@ async function escalate(db: Kysely<Database>, reason: UplinkEscalation, limit: n
   return db.transaction().execute(async (trx) => {
     const rows: Selectable<UplinkOutboxTable>[] = await filter(pendingUnescalated(trx)).orderBy('id').limit(limit).forUpdate().skipLocked().execute();
     const result: Appended = { lastActionIds: [], escalations: [] };
+    // Every incident before the first append: see lockIncidents.
+    await lockIncidents(trx, [...new Set(rows.map((r) => r.incident_id))]);
     for (const row of rows) {
       const off = reason === 'uplink_off';
       await trx

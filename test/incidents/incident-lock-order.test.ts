@@ -1,0 +1,54 @@
+import { sql } from 'kysely';
+import t from 'tap';
+import { IncidentBatch } from '../../src/incidents/incident-batch.js';
+import { escalateUnsendable } from '../../src/uplink110/uplink-outbox.js';
+import { TEST_DATABASES } from '../helpers/databases.js';
+import { dispatchWorld } from '../dispatch/dispatch-test-kit.js';
+
+// Row locks only wait on a server: PGlite runs one transaction at a time.
+const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
+
+t.test('postgres: a transaction that appends to several incidents takes them all before the audit lock, so it never deadlocks with the incidents consumer', { skip: postgres ? false : 'TEST_DATABASE_URL is not set' }, async (t) => {
+  const w = await dispatchWorld(t, postgres!);
+  const db = w.store.db;
+  await w.customer('33000');
+  await w.customer('33001');
+  const first = await w.alarm('33000');
+  const second = await w.alarm('33001');
+  // Two 110 messages that will not be sent (the uplink is off): one escalation transaction appends to both incidents.
+  const at = new Date(w.clock.now);
+  await db
+    .insertInto('uplink_outbox')
+    .values([first, second].map((incident_id) => ({ incident_id, revision: 1, kind: 'notify', payload: JSON.stringify({}), created_at: at, next_attempt_at: at })))
+    .execute();
+
+  // The consumer's shape: the second incident locked (its batch), then the audit lock (its write).
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const hasLocked = new Promise<void>((resolve) => (locked = resolve));
+  const consumer = db.transaction().execute(async (trx) => {
+    const batch = new IncidentBatch();
+    await batch.load(trx, ['33001']);
+    locked();
+    await released;
+    batch.append('33001', [{ at: w.clock.now, actor: 'system', journalSeq: null, kind: 'verification_notice', detail: { urgency: 'normal', message: 'the consumer got through' } }]);
+    return batch.write(trx);
+  });
+  await hasLocked;
+  const escalation = escalateUnsendable(db, w.clock.now);
+  // Until the escalation waits for the incident the consumer holds…
+  for (let i = 0; i < 200; i++) {
+    const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(db);
+    if (waiting.rows[0]!.n > 0) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  // …then the consumer takes the audit lock. Had the escalation appended to the first incident
+  // (taking the audit lock) before it waited for the second, this would be a deadlock.
+  release();
+  const [consumed, escalated] = await Promise.allSettled([consumer, escalation]);
+  t.equal(consumed.status, 'fulfilled', consumed.status === 'rejected' ? String(consumed.reason) : 'the consumer committed');
+  t.equal(escalated.status, 'fulfilled', escalated.status === 'rejected' ? String(escalated.reason) : 'the escalation committed');
+  const escalations = await db.selectFrom('incident_action').select('incident_id').where('kind', '=', 'uplink_escalated').orderBy('incident_id').execute();
+  t.same(escalations.map((e) => e.incident_id).sort(), [first, second].sort(), 'both incidents are told to call 110 by phone');
+});
