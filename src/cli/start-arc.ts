@@ -182,7 +182,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       return verification.inTransaction(trx, account, input);
     };
     const incidentConsumer = createIncidentConsumer(store.db, {
-      findCustomerCard: customerCards.find,
+      findCustomerCards: customerCards.findMany,
       bus: incidentBus,
       now: Date.now,
       metrics: incidentMetrics,

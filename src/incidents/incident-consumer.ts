@@ -11,11 +11,23 @@ import { decideSignal } from './decide-signal.js';
 /** The journal cursor's name: stable, never rename it. */
 export const INCIDENT_CONSUMER = 'incidents';
 
+/**
+ * Signals per transaction at most. Each batch costs a fixed round of statements (locks, cards,
+ * verification states, audit), so a backlog (a storm, the minutes after a failover) drains in big
+ * batches; caught up, a batch is whatever arrived meanwhile. At 1,000 alarms/s, 200 could not
+ * keep up and 1,000 does (npm run bench -- console, README).
+ */
+export const INCIDENT_BATCH_SIZE = 1_000;
+
 /** src/customers/customer-lookup.ts's `findCustomerCard`, injected. */
 export type FindCustomerCard = (db: Kysely<Database> | Transaction<Database>, account: string) => Promise<CustomerCard | undefined>;
 
+/** src/customers/customer-lookup.ts's `findCustomerCards` (or the card cache's `findMany`), injected: every account asked for is in the map. */
+export type FindCustomerCards = (db: Kysely<Database> | Transaction<Database>, accounts: readonly string[]) => Promise<Map<string, CustomerCard | undefined>>;
+
 export interface IncidentConsumerDeps {
-  findCustomerCard: FindCustomerCard;
+  /** A batch's cards in one go: a storm's first alarms come from accounts not read yet. */
+  findCustomerCards: FindCustomerCards;
   bus: IncidentBus;
   /** When arc acts (epoch ms): the time of the system's actions. */
   now: () => number;
@@ -47,7 +59,7 @@ export type VerifySignals = (trx: Transaction<Database>, signals: SignalForVerif
  * consumer's transaction (so every signal acts once, exactly), then, once that transaction has
  * committed, wakes the live listeners on `bus` (other nodes hear the NOTIFY it sent).
  *
- * @example runConsumer(store.db, createIncidentConsumer(store.db, { findCustomerCard, bus, now: Date.now }), { bus: journalBus })
+ * @example runConsumer(store.db, createIncidentConsumer(store.db, { findCustomerCards, bus, now: Date.now }), { bus: journalBus })
  */
 export function createIncidentConsumer(db: Kysely<Database>, deps: IncidentConsumerDeps): JournalConsumer {
   return {
@@ -57,8 +69,7 @@ export function createIncidentConsumer(db: Kysely<Database>, deps: IncidentConsu
       const accounts = [...new Set(relevant.map((e) => e.account))];
       const batch = new IncidentBatch();
       await batch.load(trx, accounts);
-      const customers = new Map<string, CustomerCard | undefined>();
-      for (const account of accounts) customers.set(account, await deps.findCustomerCard(trx, account));
+      const customers = await deps.findCustomerCards(trx, accounts);
       const signals: SignalForVerification[] = [];
       for (const entry of relevant) {
         const { account } = entry;

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import t, { type Test } from 'tap';
 import WebSocket from 'ws';
-import { findCustomerCard } from '../../src/customers/customer-lookup.js';
+import { findCustomerCards } from '../../src/customers/customer-lookup.js';
 import { buildHttpServer, type HttpServerDeps } from '../../src/console/http-server.js';
 import { registerStaticRoutes } from '../../src/console/static-routes.js';
 import { IncidentBus } from '../../src/incidents/incident-bus.js';
@@ -101,7 +101,7 @@ async function prepare(db: Kysely<Database>) {
 /** Signals into the journal and through the incidents consumer, which wakes `bus` after commit. */
 function signaller(db: Kysely<Database>, bus: IncidentBus) {
   const journal = new GroupCommitJournal(db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus: new JournalBus() });
-  const consumer = createIncidentConsumer(db, { findCustomerCard, bus, now: Date.now });
+  const consumer = createIncidentConsumer(db, { findCustomerCards, bus, now: Date.now });
   return async (events: AlarmEvent[], account = '1234') => {
     await journal.append(signalReception({ account, events, receivedAt: Date.now() }));
     while ((await consumeBatch(db, consumer)) > 0);

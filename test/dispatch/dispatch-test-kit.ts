@@ -7,7 +7,7 @@ import type { Test } from 'tap';
 import { registerSessionAuth } from '../../src/auth/session-auth.js';
 import { registerSessionRoutes } from '../../src/auth/session-routes.js';
 import { registerApiErrorHandler } from '../../src/console/api-error.js';
-import { findCustomerCard } from '../../src/customers/customer-lookup.js';
+import { findCustomerCard, findCustomerCards } from '../../src/customers/customer-lookup.js';
 import { registerCustomerRoutes } from '../../src/customers/customer-routes.js';
 import { registerDispatchRoutes } from '../../src/dispatch/dispatch-routes.js';
 import { createDispatchService, type DispatchService, type GuardReport } from '../../src/dispatch/dispatch-service.js';
@@ -108,7 +108,7 @@ export async function dispatchWorld(t: Test, database: TestDatabase): Promise<Di
   const as = (who: Who) => ({ authorization: who.authorization });
 
   const journal = new GroupCommitJournal(db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus: new JournalBus() });
-  const consumer = createIncidentConsumer(db, { findCustomerCard, bus: incidentBus, now: () => clock.now });
+  const consumer = createIncidentConsumer(db, { findCustomerCards, bus: incidentBus, now: () => clock.now });
   let n = 0;
   let guards = 0;
   return {

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import t from 'tap';
-import { findCustomerCard } from '../../src/customers/customer-lookup.js';
+import { findCustomerCards } from '../../src/customers/customer-lookup.js';
 import { decide } from '../../src/incidents/decide.js';
 import { IncidentBus } from '../../src/incidents/incident-bus.js';
-import { createIncidentConsumer, type FindCustomerCard } from '../../src/incidents/incident-consumer.js';
+import { createIncidentConsumer, type FindCustomerCards } from '../../src/incidents/incident-consumer.js';
 import { appendActions, loadIncident, lockIncident, rebuildIncidentQueue } from '../../src/incidents/incident-store.js';
 import { listenForIncidentActions } from '../../src/incidents/pg-incident-listener.js';
 import { GroupCommitJournal } from '../../src/journal/group-commit-journal.js';
@@ -21,14 +21,19 @@ const NOW = Date.parse('2026-11-23T08:00:05Z');
 const ON_TEST = customerCard({ id: 'c-on-test', serviceStatus: 'on_test', onTest: { from: '2026-11-23T07:00:00Z', until: '2026-11-23T09:00:00Z' } });
 
 /** The real lookup (none of these accounts has a customer), but 3000 has a card and 3001 is on test. */
-const lookup: FindCustomerCard = async (db, account) => (account === '3000' ? customerCard({ id: 'c-3000' }) : account === '3001' ? ON_TEST : findCustomerCard(db, account));
+const lookup: FindCustomerCards = async (db, accounts) => {
+  const cards = await findCustomerCards(db, accounts);
+  if (cards.has('3000')) cards.set('3000', customerCard({ id: 'c-3000' }));
+  if (cards.has('3001')) cards.set('3001', ON_TEST);
+  return cards;
+};
 
-async function prepare(db: Kysely<Database>, find: FindCustomerCard = lookup) {
+async function prepare(db: Kysely<Database>, find: FindCustomerCards = lookup) {
   await migrateToLatest(db);
   await db.insertInto('account').values(['1234', '5678', '2000', '3000', '3001'].map((number) => ({ number, aes_key: null }))).execute();
   const journal = new GroupCommitJournal(db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus: new JournalBus() });
   const bus = new IncidentBus();
-  const consumer = createIncidentConsumer(db, { findCustomerCard: find, bus, now: () => NOW });
+  const consumer = createIncidentConsumer(db, { findCustomerCards: find, bus, now: () => NOW });
   let n = 0;
   return {
     bus,

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import t from 'tap';
-import { findCustomerCard } from '../../src/customers/customer-lookup.js';
+import { findCustomerCards } from '../../src/customers/customer-lookup.js';
 import { buildHttpServer } from '../../src/console/http-server.js';
 import { IncidentBus } from '../../src/incidents/incident-bus.js';
 import { createIncidentConsumer } from '../../src/incidents/incident-consumer.js';
@@ -44,7 +44,7 @@ for (const database of TEST_DATABASES) {
     await store.db.insertInto('account').values({ number: '7777', aes_key: null }).execute();
 
     const journal = new GroupCommitJournal(store.db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus: new JournalBus() });
-    const consumer = createIncidentConsumer(store.db, { findCustomerCard, bus, now: () => RECEIVED + 1 });
+    const consumer = createIncidentConsumer(store.db, { findCustomerCards, bus, now: () => RECEIVED + 1 });
     let n = 0;
     const signal = async (account: string, events: AlarmEvent[], at = RECEIVED) => {
       await journal.append(signalReception({ account, events, receivedAt: at, dedupKey: `k${++n}` }));

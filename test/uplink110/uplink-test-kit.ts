@@ -5,7 +5,7 @@ import type { Test } from 'tap';
 import { registerSessionAuth } from '../../src/auth/session-auth.js';
 import { registerApiErrorHandler } from '../../src/console/api-error.js';
 import { buildHttpServer } from '../../src/console/http-server.js';
-import { findCustomerCard } from '../../src/customers/customer-lookup.js';
+import { findCustomerCard, findCustomerCards } from '../../src/customers/customer-lookup.js';
 import { IncidentBus } from '../../src/incidents/incident-bus.js';
 import { createIncidentConsumer } from '../../src/incidents/incident-consumer.js';
 import { createIncidentMetrics } from '../../src/incidents/incident-metrics.js';
@@ -95,7 +95,7 @@ export async function uplinkWorld(t: Test, database: TestDatabase) {
   };
 
   const journal = new GroupCommitJournal(store.db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus: new JournalBus() });
-  const consumer = createIncidentConsumer(store.db, { findCustomerCard, bus, now: () => clock });
+  const consumer = createIncidentConsumer(store.db, { findCustomerCards, bus, now: () => clock });
   let n = 0;
   /** An alarm on `account` (a bare account is added): resolves to the id of its open incident. */
   const alarm = async (account: string, zone = 3): Promise<string> => {

@@ -45,7 +45,7 @@ async function centre(t: Test, db: Kysely<Database>, account: string, overrides:
   const journal = new GroupCommitJournal(db, { nodeId: 'arc-t', dedupWindowMs: 120_000, bus: new JournalBus() });
   t.teardown(() => journal.close());
   const card = shop({ accounts: [account], zones: ZONES.map((z) => ({ ...z, account })), ...overrides });
-  const consumer = createIncidentConsumer(db, { findCustomerCard: async (_db, number) => (number === account ? card : undefined), bus: new IncidentBus(), now: () => now, verify: verification.verifySignals });
+  const consumer = createIncidentConsumer(db, { findCustomerCards: async (_db, numbers) => new Map(numbers.map((n) => [n, n === account ? card : undefined])), bus: new IncidentBus(), now: () => now, verify: verification.verifySignals });
   let n = 0;
   return {
     verification,
