@@ -141,7 +141,10 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
     const uplinkKey = config.uplink110Url !== undefined && config.uplink110Secret !== undefined ? { keyId: config.uplink110KeyId, secret: config.uplink110Secret } : null;
     const uplinkMetrics = createUplinkMetrics(metrics);
     let uplink: UplinkDelivery | null = null;
-    const stopKicking = incidentBus.onPublished(() => uplink?.kick());
+    const stopKicking = incidentBus.onPublished(() => {
+      uplink?.kick();
+      dispatch.kick(); // the engine's queued guard requests (does nothing off the leader)
+    });
     stops.push(() => Promise.resolve(stopKicking()));
 
     // Maintenance tickets (维保工单): opened from troubles and supervision; the routes work on any node.
@@ -159,7 +162,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
           await enqueueUplink(trx, await buildNotify(trx, { incidentId: f.incidentId, account: f.account, revision: f.revision, level: f.level, evidence: f.evidence, now: Date.now() }, customerCards.find));
         },
         dispatchGuard: async (trx, order) => {
-          await dispatch.requestDispatch(trx, { incidentId: order.incidentId, account: order.account, reason: order.reason, requestedBy: 'system', at: order.at });
+          await dispatch.queueRequest(trx, { incidentId: order.incidentId, account: order.account, reason: order.reason, requestedBy: 'system', at: order.at });
         },
         openTicket: async (trx, ticket) => {
           await maintenance.openTicketForTrouble(trx, ticket);

@@ -10,6 +10,7 @@ import type { GuardFinding } from '../verification/evidence.js';
 import type { GuardCandidate } from './choose-guard.js';
 import { DispatchBus } from './dispatch-bus.js';
 import { DispatchError } from './dispatch-error.js';
+import { markDispatchRequest, queueDispatchRequest, takeDispatchRequest, type QueuedDispatchRequest } from './dispatch-requests.js';
 import { type DispatchOrder, type GuardStatus, type LatLng, type NewOrderEvent, type OrderHeader } from './dispatch-order.js';
 import {
   activeOrderOf,
@@ -104,6 +105,16 @@ export interface DispatchService {
    */
   requestDispatch(trx: Transaction<Database>, request: DispatchRequest): Promise<DispatchRequestResult>;
   /**
+   * The verification engine's `dispatch_guard`: queued in the deciding transaction (one insert),
+   * turned into an order by this service's worker on the leader right after that commit (call
+   * `kick`). An alarm storm's batch then never waits for guards to be chosen under the audit lock.
+   */
+  queueRequest(trx: Transaction<Database>, request: Omit<DispatchRequest, 'guardId'>): Promise<void>;
+  /** Queued requests committed: the worker (when started) handles them now, not at the next tick. */
+  kick(): void;
+  /** Turns every queued request into an order (or records why none), each in its own transaction; resolves to how many it handled. */
+  drainRequests(): Promise<number>;
+  /**
    * The incident routes' hook (IncidentRouteDeps.onDispatchRequested): the operator's
    * `dispatch_requested` action becomes an order in the command's transaction.
    */
@@ -118,7 +129,7 @@ export interface DispatchService {
   setGuardStatus(guardId: string, change: { status: GuardStatus; position?: LatLng | null }): Promise<Guard>;
   /** Registers an existing user with role guard. */
   registerGuard(input: { userId: string; area: string | null; position: LatLng | null; status: GuardStatus }, actor: string): Promise<Guard>;
-  /** Acts on every order past a deadline (and every waiting order, when a guard is free); resolves to how many it changed. */
+  /** Acts on every order past a deadline (and every waiting order, when a guard is free), and on queued requests; resolves to how many orders it changed. */
   tick(): Promise<number>;
   start(): void;
   stop(): Promise<void>;
@@ -138,6 +149,9 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<number> | undefined;
   let queued: Promise<number> | undefined;
+  let draining: Promise<number> | undefined;
+  let drainAgain = false;
+  let stopping = false;
 
   /** The effects of a decision, in the transaction; returns what to announce after commit. */
   const apply = async (trx: Transaction<Database>, incident: LockedIncident, header: OrderHeader, before: DispatchOrder | undefined, decision: { events: NewOrderEvent[]; effects: OrderEffect[] }) => {
@@ -220,6 +234,59 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
     return { created: true, order, incident: appended ?? { state: incident.state, stored: [] } };
   };
 
+  /** One queued request, in a transaction of its own; false when none is left. */
+  const handleNextRequest = async (): Promise<boolean> => {
+    let failed: { request: QueuedDispatchRequest; err: unknown } | undefined;
+    const handled = await db.transaction().execute(async (trx) => {
+      const request = await takeDispatchRequest(trx);
+      if (!request) return undefined;
+      try {
+        const result = await requestDispatch(trx, { ...request, at: request.requestedAt });
+        await markDispatchRequest(trx, request.id, result.created ? { at: now(), orderId: result.order.id, outcome: 'order created' } : { at: now(), orderId: result.order?.id ?? null, outcome: result.message });
+        return { lastActionId: result.created ? result.incident.state.lastActionId : null };
+      } catch (err) {
+        failed = { request, err };
+        throw err;
+      }
+    }).catch((err: unknown) => {
+      if (!failed) throw err; // the queue itself could not be read: the next tick tries again
+      return undefined;
+    });
+    if (handled) {
+      if (handled.lastActionId) announce([], handled.lastActionId);
+      return true;
+    }
+    if (!failed) return false;
+    // Rolled back, then recorded as failed in a transaction of its own, never retried in a loop
+    // that would hold up every request behind it: the incident stays open before the operators,
+    // who can dispatch by hand. (With the database down this throws too, and the request waits
+    // for the next tick.)
+    const { request, err } = failed;
+    logger.error({ err, requestId: request.id, incidentId: request.incidentId }, 'a queued dispatch request could not become an order');
+    await db.transaction().execute((trx) => markDispatchRequest(trx, request.id, { at: now(), orderId: null, outcome: `failed: ${err instanceof DispatchError ? err.code : 'internal error'}` }));
+    return true;
+  };
+
+  const drainRequests = (): Promise<number> => {
+    if (draining) {
+      drainAgain = true;
+      return draining;
+    }
+    draining = (async () => {
+      let count = 0;
+      try {
+        do {
+          drainAgain = false;
+          while (!stopping && (await handleNextRequest())) count++;
+        } while (drainAgain);
+        return count;
+      } finally {
+        draining = undefined;
+      }
+    })();
+    return draining;
+  };
+
   const tick = (): Promise<number> => {
     // A tick asked for while one runs runs after it, with its own `now`: never folded into the older one.
     if (ticking) return (queued ??= ticking.catch(() => 0).then(() => ((queued = undefined), tick())));
@@ -242,6 +309,7 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
           .orderBy('requested_at')
           .limit(TICK_BATCH)
           .execute();
+        await drainRequests();
         let changed = 0;
         for (const { order_id } of due) {
           try {
@@ -262,6 +330,11 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
   return {
     bus,
     requestDispatch,
+    queueRequest: (trx, request) => queueDispatchRequest(trx, { incidentId: request.incidentId, account: request.account, reason: request.reason, requestedBy: request.requestedBy, requestedAt: request.at }),
+    kick() {
+      if (timer) void drainRequests().catch((err: unknown) => logger.error({ err }, 'dispatch requests failed'));
+    },
+    drainRequests,
     async onDispatchRequested(trx, { action, incident }) {
       const reason = action.detail.note.trim() === '' ? 'dispatch requested by the operator' : action.detail.note;
       const result = await requestDispatch(trx, { incidentId: action.incidentId, account: incident.account, reason, requestedBy: action.actor, at: action.at, guardId: action.detail.guardId });
@@ -338,13 +411,16 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
     tick,
     start() {
       if (timer) return;
+      stopping = false;
       timer = setInterval(() => void tick().catch((err: unknown) => logger.error({ err }, 'dispatch tick failed')), tickMs);
       timer.unref();
     },
     async stop() {
+      stopping = true;
       clearInterval(timer);
       timer = undefined;
       await ticking?.catch(() => undefined);
+      await draining?.catch(() => undefined);
     },
   };
 }

@@ -6,6 +6,7 @@ export interface DispatchTables {
   dispatch_order: DispatchOrderTable;
   dispatch_order_event: DispatchOrderEventTable;
   dispatch_order_state: DispatchOrderStateTable;
+  dispatch_request: DispatchRequestTable;
 }
 
 type Appended<T> = ColumnType<T, T, never>;
@@ -68,4 +69,20 @@ export interface DispatchOrderStateTable {
   last_event_id: string;
   /** DispatchOrder as JSON. */
   state: ColumnType<object, string, string>;
+}
+
+/**
+ * The engine's guard request, queued (migration 0014): inserted in the deciding transaction,
+ * handled once by the dispatch worker, which sets the last three columns.
+ */
+export interface DispatchRequestTable {
+  id: ColumnType<string, never, never>;
+  incident_id: Appended<string>;
+  account: Appended<string>;
+  reason: Appended<string>;
+  requested_by: Appended<string>;
+  requested_at: Appended<Date>;
+  handled_at: ColumnType<Date | null, never, Date>;
+  order_id: ColumnType<string | null, never, string | null>;
+  outcome: ColumnType<string | null, never, string>;
 }
