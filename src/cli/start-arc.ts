@@ -9,7 +9,7 @@ import { listenForJournalCommits } from '../journal/pg-journal-listener.js';
 import { ACCOUNTS_CHANGED_CHANNEL, notifyAccountsChanged } from '../customers/accounts-changed.js';
 import { CustomerCardCache } from '../customers/customer-card-cache.js';
 import { IncidentBus } from '../incidents/incident-bus.js';
-import { createIncidentConsumer } from '../incidents/incident-consumer.js';
+import { INCIDENT_BATCH_SIZE, createIncidentConsumer } from '../incidents/incident-consumer.js';
 import { createIncidentMetrics } from '../incidents/incident-metrics.js';
 import { listenForIncidentActions } from '../incidents/pg-incident-listener.js';
 import { listenForNotifications } from '../store/pg-notification-listener.js';
@@ -208,7 +208,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
         const fence = (trx: Transaction<Database>) => assertTerm(trx, term);
         await supervision.start();
         const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, fence, onError: onConsumerError('supervision') });
-        const incidents = runConsumer(store.db, incidentConsumer, { bus, fence, onError: onConsumerError('incidents') });
+        const incidents = runConsumer(store.db, incidentConsumer, { bus, fence, batchSize: INCIDENT_BATCH_SIZE, onError: onConsumerError('incidents') });
         verification.startTimers({ fence });
         dispatch.start();
         await maintenance.start({ fence });

@@ -6,7 +6,7 @@ import type { ZoneTrip } from './verification-state.js';
 /**
  * Burglary (防盗): never forwarded on one detector's word. The first alarm starts the callback
  * down the call list; a second, different zone within the window (防区联动) confirms it; the
- * same zone repeating only adds to the record.
+ * same zone repeating only adds to the record (with one notice, at its first repeat).
  */
 export function routeBurglary(step: CaseStep, trip: ZoneTrip): void {
   const c = step.case;
@@ -15,10 +15,13 @@ export function routeBurglary(step: CaseStep, trip: ZoneTrip): void {
   const windowMs = linkedZoneWindowMin * 60_000;
   const first = c.trips.every((t) => t.route !== 'burglary');
   const partner = c.trips.find((t) => t.route === 'burglary' && trip.at - t.at <= windowMs && corroborates(t, trip, linkedZoneRule));
+  // The alarm itself is on the incident's record already: a detector repeating (a chattering
+  // PIR, a storm) gets one notice, not one per repeat burying the console in identical lines.
+  const earlier = c.trips.filter((t) => t.route === 'burglary' && t.zone === trip.zone).length;
   step.addTrip(trip);
 
   if (c.stage === 'confirmed') {
-    step.notify('normal', `Burglary, ${where}: added to the confirmed incident.`);
+    if (earlier === 0) step.notify('normal', `Burglary, ${where}: added to the confirmed incident.`);
     return;
   }
   if (partner !== undefined) {
@@ -29,7 +32,7 @@ export function routeBurglary(step: CaseStep, trip: ZoneTrip): void {
     return;
   }
   if (!first) {
-    step.notify('normal', `Burglary, ${where}: does not confirm (same detector, or outside the ${linkedZoneWindowMin} min window).`);
+    if (earlier <= 1) step.notify('normal', `Burglary, ${where}: does not confirm (same detector, or outside the ${linkedZoneWindowMin} min window).`);
     return;
   }
   if (c.guardDispatched || c.pendingCall !== null) {

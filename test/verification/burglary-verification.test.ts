@@ -33,14 +33,21 @@ t.test('linked zones (防区联动)', async (t) => {
     t.same(forward?.evidence.map((e) => e.kind === 'alarm' && e.zone), [1, 3]);
     t.equal(s.state.case?.stage, 'confirmed');
   });
-  t.test('the same zone repeating never confirms, however often', async (t) => {
+  t.test('the same zone repeating never confirms, however often, and says so once', async (t) => {
     const s = new Scenario().given([alarm('130', 1)]);
     for (let i = 1; i <= 10; i++) {
       const r = s.when(alarm('130', 1, T0 + i * MIN), T0 + i * MIN);
-      t.same(kinds(r), ['notify_console'], `repeat ${i}`);
+      t.same(kinds(r), i === 1 ? ['notify_console'] : [], `repeat ${i}: ${i === 1 ? 'the notice that it does not confirm' : 'silent, the alarm is on the record'}`);
     }
     t.equal(only(s.commands, 'forward_110').length, 0);
     t.equal(s.state.case?.stage, 'verifying');
+  });
+  t.test('after confirmation, a new zone is news and a repeat is not', async (t) => {
+    const s = new Scenario().given([alarm('130', 1)], [alarm('130', 3, T0 + MIN), T0 + MIN]);
+    t.equal(s.state.case?.stage, 'confirmed');
+    t.match(s.when(alarm('130', 2, T0 + 2 * MIN), T0 + 2 * MIN).commands, [{ kind: 'notify_console', message: /zone 2.*added to the confirmed incident/i }], 'another detector: the intruder moving');
+    t.same(kinds(s.when(alarm('130', 3, T0 + 3 * MIN), T0 + 3 * MIN)), [], 'a zone already on the case: silent');
+    t.same(kinds(s.when(alarm('130', 2, T0 + 4 * MIN), T0 + 4 * MIN)), []);
   });
   t.test('a second zone after the window does not confirm', async (t) => {
     const s = new Scenario().given([alarm('130', 1)]);
