@@ -2,6 +2,9 @@ import { readArcVersion } from '../config/arc-version.js';
 import type { Config } from '../config/config.js';
 import { buildHttpServer } from '../console/http-server.js';
 import { GroupCommitJournal } from '../journal/group-commit-journal.js';
+import { SpoolFile, spoolPath } from '../journal/spool/spool-file.js';
+import { createSpoolMetrics } from '../journal/spool/spool-metrics.js';
+import { SpoolingJournal } from '../journal/spool/spooling-journal.js';
 import { JournalBus } from '../journal/journal-bus.js';
 import { createJournalMetrics } from '../journal/journal-metrics.js';
 import { runConsumer } from '../journal/journal-consumer.js';
@@ -93,7 +96,23 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
         journalMetrics.commitSeconds.observe(seconds);
       },
     });
-    stops.push(() => journal.close());
+    // While the database cannot take receptions, they are synced to this node's spool before
+    // their ACK, and drained into the journal when it can (closing it closes the journal too).
+    const spool = await SpoolFile.open(spoolPath(config.spoolDir, config.nodeId), { maxBytes: config.spoolMaxMb * 1024 * 1024 });
+    const receiving = new SpoolingJournal({
+      db: store.db,
+      journal,
+      spool,
+      nodeId: config.nodeId,
+      dedupWindowMs: config.dedupWindowS * 1000,
+      bus,
+      logger,
+      metrics: createSpoolMetrics(metrics),
+      spoolAfterMs: config.spoolAfterMs,
+      warnBytes: config.spoolWarnMb * 1024 * 1024,
+    });
+    receiving.start();
+    stops.push(() => receiving.close());
 
     // Before the account directory loads, so that the demo accounts are received at once.
     const demo = options.demo ? await loadDemo(store.db, { password: options.demo.password, now: () => new Date() }) : undefined;
@@ -254,12 +273,12 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
         idleTimeoutMs: config.dc09IdleTimeoutS * 1000,
         peerRate: config.dc09PeerRate,
       },
-      { journal, accounts, unknownAccountReply: config.unknownAccountReply, now: Date.now, metrics: receiverMetrics, logger },
+      { journal: receiving, accounts, unknownAccountReply: config.unknownAccountReply, now: Date.now, metrics: receiverMetrics, logger },
     );
     stops.push(() => dc09.stop());
     for (const setting of config.serialPorts) {
       const serial = createSerialReceiver(setting, {
-        journal,
+        journal: receiving,
         accounts,
         metrics: receiverMetrics,
         logger,
@@ -273,7 +292,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       stops.push(() => serial.stop());
     }
 
-    const app = buildHttpServer({ config, store, metrics, logger, sessionTtlMs: config.sessionTtlS * 1000, onAccountsChanged, incidentBus, incidentMetrics, supervision, verification, uplinkKey, failover: keeper, dispatch, maintenance });
+    const app = buildHttpServer({ config, store, metrics, logger, sessionTtlMs: config.sessionTtlS * 1000, onAccountsChanged, incidentBus, incidentMetrics, supervision, verification, uplinkKey, failover: keeper, spoolDepth: () => receiving.depth, dispatch, maintenance });
     const address = await app.listen({ port: config.httpPort, host: config.httpHost });
     stops.push(() => app.close());
     logger.info({ address, dc09Port: dc09.port, database: store.kind, version }, 'arc is serving');

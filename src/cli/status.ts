@@ -8,8 +8,8 @@ const usage = `Usage: arc status [--json] [--config FILE]
 
 Says where this node (ARC_NODE_ID) stands in failover, from the database: its role (leader,
 standby, or single for the embedded database), the fencing term, who holds the lease and when
-it lapses (the database's clock), the spool depth (always 0 until the local spool lands) and the
-nodes that run here. Uses DATABASE_URL when set, else the embedded database in ARC_DATA_DIR,
+it lapses (the database's clock), the spool depth (receptions in this node's local spool, not
+yet in the journal) and the nodes that run here. Uses DATABASE_URL when set, else the embedded database in ARC_DATA_DIR,
 which is a single node: while arc serve runs on it, the database is not opened and status
 says so.
 
@@ -33,15 +33,18 @@ export const statusCommand: Command = {
     try {
       const config = loadConfig(io.env, values.config);
       // Loaded here, not at the top: `arc --help` should not load a database driver.
-      const [{ openDatabase }, { DataDirLockedError }, { readFailoverStatus, failoverStatus }, { CONSUMERS_LEASE }] = await Promise.all([
+      const [{ openDatabase }, { DataDirLockedError }, { readFailoverStatus, failoverStatus }, { CONSUMERS_LEASE }, { peekSpoolDepth, spoolPath }] = await Promise.all([
         import('../store/database.js'),
         import('../store/data-dir-lock.js'),
         import('../failover/failover-status.js'),
         import('../failover/assert-term.js'),
+        import('../journal/spool/spool-file.js'),
       ]);
+      // This node's spool is a local file: read even while its server runs.
+      const spoolDepth = await peekSpoolDepth(spoolPath(config.spoolDir, config.nodeId));
       let status: FailoverStatus;
       let remark: string | undefined;
-      const single = () => failoverStatus({ nodeId: config.nodeId, role: 'single', term: 1, holder: config.nodeId, leaseExpiresAt: null, handoverTo: null }, { database: 'pglite', spoolDepth: 0, nodes: [] });
+      const single = () => failoverStatus({ nodeId: config.nodeId, role: 'single', term: 1, holder: config.nodeId, leaseExpiresAt: null, handoverTo: null }, { database: 'pglite', spoolDepth, nodes: [] });
       if (!config.databaseUrl && !existsSync(config.dataDir)) {
         status = single();
         remark = `no embedded database in ${config.dataDir} yet: arc serve creates it`;
@@ -51,7 +54,7 @@ export const statusCommand: Command = {
           try {
             const hasLease = await store.db.introspection.getTables().then((tables) => tables.some((t) => t.name === 'leader_lease'));
             if (!hasLease) throw Object.assign(new Error('the database has no lease table: run arc migrate (or arc serve) first'), { code: 'NOT_MIGRATED' });
-            status = await readFailoverStatus(store.db, { nodeId: config.nodeId, lease: CONSUMERS_LEASE, database: store.kind, aliveWithinMs: config.leaseTtlMs });
+            status = await readFailoverStatus(store.db, { nodeId: config.nodeId, lease: CONSUMERS_LEASE, database: store.kind, aliveWithinMs: config.leaseTtlMs, spoolDepth });
           } finally {
             await store.close();
           }

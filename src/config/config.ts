@@ -30,6 +30,10 @@ export interface Config {
   readonly uplink110KeyId: string;
   readonly uplink110Secret: string | undefined;
   readonly uplink110AcceptTimeoutS: number;
+  readonly spoolDir: string;
+  readonly spoolMaxMb: number;
+  readonly spoolWarnMb: number;
+  readonly spoolAfterMs: number;
 }
 
 /**

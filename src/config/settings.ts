@@ -32,6 +32,10 @@ export const DEFAULTS = {
   uplink110KeyId: 'arc',
   uplink110Secret: undefined as string | undefined, // required with ARC_UPLINK110_URL
   uplink110AcceptTimeoutS: 30,
+  spoolDir: './spool', // the local spool of receptions while the database is away: <dir>/<node id>.jsonl
+  spoolMaxMb: 256,
+  spoolWarnMb: 16,
+  spoolAfterMs: 1_000,
 } as const;
 
 /** How a DC-09 frame from an account arc does not know is answered (it is journaled either way). */
@@ -215,6 +219,30 @@ export const SETTINGS = [
     allowed: 'an integer 1-3600',
     schema: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().min(1).max(3600)),
     meaning: 'a forward 110 has not accepted this many seconds after confirmation is escalated to the operator (call 110 by phone); delivery goes on',
+  },
+  {
+    name: 'ARC_SPOOL_DIR', key: 'spoolDir', default: DEFAULTS.spoolDir,
+    allowed: 'a directory path',
+    schema: z.string().min(1),
+    meaning: "directory of this node's local spool (`<dir>/<node id>.jsonl`): receptions are synced there before their ACK while the database cannot take them, and drained into the journal when it can; created at the first spooled reception",
+  },
+  {
+    name: 'ARC_SPOOL_MAX_MB', key: 'spoolMaxMb', default: String(DEFAULTS.spoolMaxMb),
+    allowed: 'an integer 1-1000000',
+    schema: z.string().regex(/^\d{1,7}$/).transform(Number).pipe(z.number().min(1).max(1_000_000)),
+    meaning: 'size bound of the local spool in MiB; a reception beyond it is not ACKed (the sender retries) and counted (`arc_spool_full_total`)',
+  },
+  {
+    name: 'ARC_SPOOL_WARN_MB', key: 'spoolWarnMb', default: String(DEFAULTS.spoolWarnMb),
+    allowed: 'an integer 1-1000000',
+    schema: z.string().regex(/^\d{1,7}$/).transform(Number).pipe(z.number().min(1).max(1_000_000)),
+    meaning: 'past this many MiB undrained the spool is a trouble: an error in the log and `arc_spool_over_threshold` 1 (alert on it)',
+  },
+  {
+    name: 'ARC_SPOOL_AFTER_MS', key: 'spoolAfterMs', default: String(DEFAULTS.spoolAfterMs),
+    allowed: 'an integer 100-60000',
+    schema: z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().min(100).max(60_000)),
+    meaning: 'a journal commit that has neither succeeded nor failed after this long is given up on and the reception spooled (a database that hangs rather than refuses); keep it well under the panels\' ACK timeout',
   },
 ] as const;
 

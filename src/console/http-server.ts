@@ -65,6 +65,8 @@ export interface HttpServerDeps {
   uplinkKey?: SigningKey | null;
   /** This node's lease: GET /api/failover and the switchover. */
   failover?: LeaseKeeper;
+  /** Receptions in this node's local spool (GET /api/failover). */
+  spoolDepth?: () => number;
   /** Maintenance tickets (维保工单): opening by hand and the steps. */
   maintenance?: MaintenanceService;
 }
@@ -130,7 +132,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   void app.register(routes((scope) => registerComplaintRoutes(scope, { db: store.db, now })));
   if (deps.failover) {
     const keeper = deps.failover;
-    void app.register(routes((scope) => registerFailoverRoutes(scope, { db: store.db, database: store.kind, keeper, now })));
+    void app.register(routes((scope) => registerFailoverRoutes(scope, { db: store.db, database: store.kind, keeper, now, ...(deps.spoolDepth && { spoolDepth: deps.spoolDepth }) })));
   }
   const pushSeconds = createLiveMetrics(metrics);
   void app.register(routes((scope) => registerLiveFeed(scope, { db: store.db, bus: incidentBus, pushSeconds, now: () => now().getTime(), ...deps.liveFeed })));

@@ -17,7 +17,7 @@ export interface FailoverRouteDeps {
   database: DatabaseKind;
   keeper: Pick<LeaseKeeper, 'status' | 'switchover' | 'ttlMs' | 'single'>;
   now: () => Date;
-  /** Receptions in the local spool; 0 until the spool lands. */
+  /** Receptions in this node's local spool, not yet in the journal. */
   spoolDepth?: () => number;
   /** How long a switchover request waits for the target to lead before it answers 202. */
   switchoverWaitMs?: number;

@@ -10,7 +10,7 @@ export const failoverStatusSchema = z.object({
   holder: z.string().nullable().describe('the node holding the lease'),
   leaseExpiresAt: iso.nullable().describe('when the lease lapses unless renewed; null: never (single node)'),
   handoverTo: z.string().nullable().describe('a switchover asked for and not yet taken up'),
-  spoolDepth: z.number().int().describe('receptions waiting in the local spool; always 0 until the spool lands'),
+  spoolDepth: z.number().int().describe('receptions in the node\'s local spool (kept while the database could not take them), not yet in the journal'),
   database: z.enum(['pglite', 'postgres']),
   note: z.string().nullable(),
   nodes: z.array(z.object({ nodeId: z.string(), alive: z.boolean(), seenAt: iso, startedAt: iso })).describe('the nodes that run a lease keeper here'),

@@ -8,8 +8,8 @@ export const SINGLE_NODE_NOTE = 'single node (embedded database)';
 
 /**
  * What `GET /api/failover` and `arc status` say about a node: the same fields in both.
- * `spoolDepth` is 0 until the local spool (receptions kept while the database is unreachable)
- * lands: a placeholder, so that clients already read the field.
+ * `spoolDepth`: receptions in the node's local spool (kept while the database could not take
+ * them), not yet in the journal.
  */
 export interface FailoverStatus {
   nodeId: string;

@@ -21,8 +21,16 @@ export interface CommitBatchOptions {
  * trip, and the receivers' ACKs wait for the commit only.
  */
 export async function commitBatch(db: Kysely<Database>, receptions: readonly Reception[], options: CommitBatchOptions): Promise<JournalEntry[]> {
-  const { rows } = await sql<{ first_seq: string; duplicates: (string | null)[] }>`select first_seq, duplicates from journal_append(${options.nodeId}, ${batchDocument(receptions, options.dedupWindowMs)}::json)`.execute(db);
-  const { first_seq: first, duplicates } = rows[0]!;
-  const base = BigInt(first);
+  const { firstSeq, duplicates } = await appendDocument(db, options.nodeId, batchDocument(receptions, options.dedupWindowMs));
+  const base = BigInt(firstSeq);
   return receptions.map((r, i) => ({ ...r, seq: String(base + BigInt(i)), nodeId: options.nodeId, duplicateOf: duplicates[i] ?? null }));
+}
+
+/**
+ * `journal_append` on a document already built (batchDocument, or the spool's lines joined into
+ * an array): the seq of its first reception and, per reception, the seq it duplicates or null.
+ */
+export async function appendDocument(db: Kysely<Database>, nodeId: string, document: string): Promise<{ firstSeq: string; duplicates: (string | null)[] }> {
+  const { rows } = await sql<{ first_seq: string; duplicates: (string | null)[] }>`select first_seq, duplicates from journal_append(${nodeId}, ${document}::json)`.execute(db);
+  return { firstSeq: rows[0]!.first_seq, duplicates: rows[0]!.duplicates };
 }

@@ -13,24 +13,27 @@ export type JournalRow = Selectable<JournalTable>;
  * frame and events stay nested JSON (jsonb columns).
  */
 export function batchDocument(receptions: readonly Reception[], dedupWindowMs: number): string {
-  return JSON.stringify(
-    receptions.map((r) => ({
-      transport: r.transport,
-      receiver: r.receiver,
-      peer: r.peer,
-      received_at: new Date(r.receivedAt).toISOString(),
-      raw: Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength).toString('hex'),
-      format: r.format,
-      account: r.account,
-      outcome: r.outcome,
-      error_code: r.error?.code ?? null,
-      error_message: r.error?.message ?? null,
-      frame: r.frame,
-      events: r.events,
-      dedup_key: r.dedupKey,
-      dedup_window_ms: r.dedupWindowMs ?? dedupWindowMs,
-    })),
-  );
+  return JSON.stringify(receptions.map((r) => batchRow(r, dedupWindowMs)));
+}
+
+/** One reception as `journal_append` reads it; also a line of the local spool (src/journal/spool). */
+export function batchRow(r: Reception, dedupWindowMs: number): object {
+  return {
+    transport: r.transport,
+    receiver: r.receiver,
+    peer: r.peer,
+    received_at: new Date(r.receivedAt).toISOString(),
+    raw: Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength).toString('hex'),
+    format: r.format,
+    account: r.account,
+    outcome: r.outcome,
+    error_code: r.error?.code ?? null,
+    error_message: r.error?.message ?? null,
+    frame: r.frame,
+    events: r.events,
+    dedup_key: r.dedupKey,
+    dedup_window_ms: r.dedupWindowMs ?? dedupWindowMs,
+  };
 }
 
 /** A journal row as consumers see it. */

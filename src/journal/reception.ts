@@ -58,11 +58,17 @@ export interface JournalEntry extends Reception {
   duplicateOf: string | null;
 }
 
+/** A reception made durable in the node's local spool while the database cannot take it. */
+export interface SpooledReception {
+  spooled: true;
+}
+
 /**
- * Where receivers put what they receive. `append` resolves only once the reception is committed
- * (group commit): a receiver ACKs the sender after, never before. It rejects when the journal
- * cannot make it durable; the receiver then does not ACK (the sender retries).
+ * Where receivers put what they receive. `append` resolves only once the reception is durable:
+ * committed to the journal (group commit), or synced to the local spool while the database is
+ * unreachable (src/journal/spool). A receiver ACKs the sender after, never before. It rejects when
+ * the reception cannot be made durable; the receiver then does not ACK (the sender retries).
  */
 export interface JournalWriter {
-  append(reception: Reception): Promise<JournalEntry>;
+  append(reception: Reception): Promise<JournalEntry | SpooledReception>;
 }

@@ -1,0 +1,120 @@
+import { Writable } from 'node:stream';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import t, { type Test } from 'tap';
+import { GroupCommitJournal } from '../../src/journal/group-commit-journal.js';
+import { JournalBus } from '../../src/journal/journal-bus.js';
+import { batchRow } from '../../src/journal/journal-rows.js';
+import type { Reception } from '../../src/journal/reception.js';
+import { SpoolFile } from '../../src/journal/spool/spool-file.js';
+import { createSpoolMetrics } from '../../src/journal/spool/spool-metrics.js';
+import { SpoolingJournal } from '../../src/journal/spool/spooling-journal.js';
+import { createLogger } from '../../src/observability/logger.js';
+import type { Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
+import { TEST_DATABASES } from '../helpers/databases.js';
+import { signalReception } from '../helpers/receptions.js';
+
+const WINDOW_MS = 120_000;
+const silent = createLogger({ logLevel: 'silent', nodeId: 'test', nodeEnv: 'test' }, new Writable({ write: (_c, _e, done) => done() }));
+
+/**
+ * The real group-commit journal, with one switch a test flips: `failing` makes its commits
+ * reject, `hanging` makes them never settle (the database gone quiet), as a cut-off server would.
+ */
+class SwitchableJournal extends GroupCommitJournal {
+  failing = false;
+  hanging = false;
+  override append(reception: Reception) {
+    if (this.failing) return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    if (this.hanging) return new Promise<never>(() => undefined);
+    return super.append(reception);
+  }
+}
+
+async function world(t: Test, store: Store, spoolPath: string) {
+  const bus = new JournalBus();
+  const journal = new SwitchableJournal(store.db, { nodeId: 'arc-a', dedupWindowMs: WINDOW_MS, bus });
+  const spool = await SpoolFile.open(spoolPath, { maxBytes: 10_000_000 });
+  const registry = new Registry();
+  const receiving = new SpoolingJournal({ db: store.db, journal, spool, nodeId: 'arc-a', dedupWindowMs: WINDOW_MS, bus, logger: silent, metrics: createSpoolMetrics(registry), spoolAfterMs: 200, warnBytes: 1_000_000, retryMs: 20 });
+  t.teardown(() => receiving.close());
+  const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.reduce((sum, v) => sum + v.value, 0);
+  const rows = () => store.db.selectFrom('journal').select(['peer', 'dedup_key', 'duplicate_of', 'received_at']).orderBy('seq').execute();
+  const drained = () => receiving.settled();
+  return { journal, receiving, metric, rows, drained };
+}
+
+for (const database of TEST_DATABASES) {
+  t.test(`${database.name}: the spooling journal`, async (t) => {
+    const store = await database.open(t);
+    await migrateToLatest(store.db);
+    // Not t.testdir: the embedded database already lives in this test's directory.
+    const dir = await mkdtemp(join(tmpdir(), 'arc-spool-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+
+    await t.test('while commits fail, receptions are spooled (durable, so ACKed), and later ones too; once the database is back they reach the journal in order, with their own receive times', async (t) => {
+      const w = await world(t, store, join(dir, 'a.jsonl'));
+      t.match(await w.receiving.append(signalReception({ peer: 'p:1', dedupKey: 'a1' })), { seq: String }, 'the database up: straight to the journal');
+      w.journal.failing = true;
+      t.same(await w.receiving.append(signalReception({ peer: 'p:2', dedupKey: 'a2', receivedAt: Date.parse('2026-11-23T08:00:02Z') })), { spooled: true });
+      w.journal.failing = false;
+      // The database answers again, but the spool drains first: p:3 queues behind p:2.
+      const third = await w.receiving.append(signalReception({ peer: 'p:3', dedupKey: 'a3' }));
+      t.ok('spooled' in third || 'seq' in third);
+      await w.drained();
+      t.same((await w.rows()).map((r) => r.peer), ['p:1', 'p:2', 'p:3'], 'in the order they came');
+      t.equal((await w.rows())[1]!.received_at.toISOString(), '2026-11-23T08:00:02.000Z', 'when it was received, not when it was drained');
+      t.equal(await w.metric('arc_spooled_total'), await w.metric('arc_spool_drained_total'));
+      t.match(await w.receiving.append(signalReception({ peer: 'p:4', dedupKey: 'a4' })), { seq: String }, 'drained: straight to the journal again');
+    });
+
+    await t.test('a commit that hangs is given up on after spoolAfterMs: the reception is spooled and ACKed', async (t) => {
+      const w = await world(t, store, join(dir, 'b.jsonl'));
+      w.journal.hanging = true;
+      const started = Date.now();
+      t.same(await w.receiving.append(signalReception({ peer: 'p:5', dedupKey: 'b5' })), { spooled: true });
+      t.ok(Date.now() - started < 2_000, 'answered within the panels\' patience');
+      w.journal.hanging = false;
+      await w.drained();
+      t.equal((await w.rows()).filter((r) => r.peer === 'p:5').length, 1);
+      t.equal(await w.metric('arc_spooled_total'), 1);
+    });
+
+    await t.test('a reception whose slow commit landed after all, and was spooled too, is journaled as a duplicate: processed once', async (t) => {
+      const w = await world(t, store, join(dir, 'c.jsonl'));
+      const reception = signalReception({ peer: 'p:6', dedupKey: 'c6' });
+      await w.journal.append(reception); // the commit that landed late
+      w.journal.failing = true;
+      await w.receiving.append(reception);
+      w.journal.failing = false;
+      await w.drained();
+      const copies = (await w.rows()).filter((r) => r.dedup_key === 'c6');
+      t.equal(copies.length, 2);
+      t.equal(copies.filter((r) => r.duplicate_of === null).length, 1, 'one signal, one duplicate');
+    });
+
+    await t.test('what an earlier run left in the spool is drained at start; a line the database refuses is set aside, never lost, and does not stop the rest', async (t) => {
+      const path = join(dir, 'd.jsonl');
+      const leftover = await SpoolFile.open(path, { maxBytes: 1_000_000 });
+      await leftover.append(JSON.stringify(batchRow(signalReception({ peer: 'p:7', dedupKey: 'd7' }), WINDOW_MS)));
+      await leftover.append('{"transport": "tcp", "received_at": "not a time"}');
+      await leftover.append(JSON.stringify(batchRow(signalReception({ peer: 'p:8', dedupKey: 'd8' }), WINDOW_MS)));
+      await leftover.close();
+
+      const w = await world(t, store, path);
+      t.equal(w.receiving.depth, 3);
+      w.receiving.start();
+      await w.drained();
+      const peers = (await w.rows()).map((r) => r.peer);
+      t.ok(peers.includes('p:7') && peers.includes('p:8'), 'the good lines are journaled');
+      t.equal(await w.metric('arc_spool_quarantined_total'), 1);
+      const rejected = (await readFile(`${path}.rejected`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { error: string; line: string });
+      t.equal(rejected.length, 1);
+      t.match(rejected[0], { line: /not a time/, error: /./ }, 'set aside with the database\'s reason');
+      t.equal(w.receiving.depth, 0);
+    });
+  });
+}
