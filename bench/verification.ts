@@ -30,7 +30,7 @@ interface ActionView {
 
 async function run(): Promise<void> {
   const bench = await benchArcConfig(kind, 'verification');
-  const env: Record<string, string> = bench.config.databaseUrl ? { DATABASE_URL: bench.config.databaseUrl } : { ARC_DATA_DIR: bench.config.dataDir };
+  const env: Record<string, string> = { ...(bench.config.databaseUrl ? { DATABASE_URL: bench.config.databaseUrl } : { ARC_DATA_DIR: bench.config.dataDir }), ARC_SPOOL_DIR: bench.config.spoolDir };
   const accounts = cases.map((_, i) => String(ACCOUNT_BASE + i));
   const c = await startCentre(env, accounts.map((account) => ({ account })));
   try {

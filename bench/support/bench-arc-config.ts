@@ -21,7 +21,7 @@ export async function benchArcConfig(kind: 'pglite' | 'postgres', name: string):
   const settings = { ARC_HTTP_PORT: '0', ARC_HTTP_HOST: '127.0.0.1', ARC_DC09_PORT: '0', ARC_DC09_HOST: '127.0.0.1', ARC_LOG_LEVEL: 'silent', ARC_DC09_PEER_RATE: '100000' };
   if (kind === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'arc-bench-'));
-    return { config: loadConfig({ ...settings, ARC_DATA_DIR: join(dir, 'data') }), database: null, cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
+    return { config: loadConfig({ ...settings, ARC_DATA_DIR: join(dir, 'data'), ARC_SPOOL_DIR: join(dir, 'spool') }), database: null, cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
   }
   const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = `arc_bench_${name}_${process.pid}`;
@@ -30,12 +30,14 @@ export async function benchArcConfig(kind: 'pglite' | 'postgres', name: string):
   await admin.query(`create database ${database}`);
   const url = new URL(base);
   url.pathname = `/${database}`;
+  const spoolDir = mkdtempSync(join(tmpdir(), 'arc-bench-spool-'));
   return {
-    config: loadConfig({ ...settings, DATABASE_URL: url.href }),
+    config: loadConfig({ ...settings, DATABASE_URL: url.href, ARC_SPOOL_DIR: spoolDir }),
     database,
     async cleanup() {
       await admin.query(`drop database ${database} with (force)`);
       await admin.end();
+      rmSync(spoolDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../console/api-error.js';
+import { refusalError } from '../console/api-error.js';
 
 /** Why a complaint step was refused; stable codes the console reads. */
 export const COMPLAINT_REFUSALS = {
@@ -9,11 +9,4 @@ export const COMPLAINT_REFUSALS = {
 
 export type ComplaintRefusalCode = keyof typeof COMPLAINT_REFUSALS;
 
-export class ComplaintError extends ApiError {
-  declare readonly code: ComplaintRefusalCode;
-
-  constructor(code: ComplaintRefusalCode, message: string = COMPLAINT_REFUSALS[code].message) {
-    super(COMPLAINT_REFUSALS[code].status, code, message);
-    this.name = 'ComplaintError';
-  }
-}
+export class ComplaintError extends refusalError('ComplaintError', COMPLAINT_REFUSALS) {}

@@ -21,6 +21,26 @@ export class ApiError extends Error {
   }
 }
 
+/** A domain's stable refusal codes, each with its HTTP status and default message. */
+export type Refusals = Readonly<Record<string, { readonly status: number; readonly message: string }>>;
+
+/**
+ * The base of a domain's refusal error (DispatchError, MaintenanceError…): thrown with one of its
+ * codes, answered by the API error handler with that code's status.
+ *
+ * @example export class DispatchError extends refusalError('DispatchError', DISPATCH_REFUSALS) {}
+ */
+export function refusalError<R extends Refusals>(name: string, refusals: R) {
+  return class extends ApiError {
+    declare readonly code: keyof R & string;
+
+    constructor(code: keyof R & string, message: string = refusals[code]!.message) {
+      super(refusals[code]!.status, code, message);
+      this.name = name;
+    }
+  };
+}
+
 /**
  * Maps every failure to `ApiErrorBody`: a bad body or query is 400 `BAD_REQUEST` with the zod
  * issues, an `ApiError` keeps its status and code, anything else is 500 `INTERNAL` (logged, with

@@ -1,4 +1,4 @@
-import { ApiError } from '../console/api-error.js';
+import { refusalError } from '../console/api-error.js';
 
 /**
  * Why dispatch refused; stable, a guard's phone and the console read the code. `status` is the
@@ -25,11 +25,4 @@ export const DISPATCH_REFUSALS = {
 export type DispatchRefusalCode = keyof typeof DISPATCH_REFUSALS;
 
 /** A dispatch refusal, thrown: the API error handler answers it with its status and code. */
-export class DispatchError extends ApiError {
-  declare readonly code: DispatchRefusalCode;
-
-  constructor(code: DispatchRefusalCode, message: string = DISPATCH_REFUSALS[code].message) {
-    super(DISPATCH_REFUSALS[code].status, code, message);
-    this.name = 'DispatchError';
-  }
-}
+export class DispatchError extends refusalError('DispatchError', DISPATCH_REFUSALS) {}

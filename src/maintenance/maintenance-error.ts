@@ -1,4 +1,4 @@
-import { ApiError } from '../console/api-error.js';
+import { refusalError } from '../console/api-error.js';
 
 /**
  * Why a ticket step was refused; stable, the console reads the code. `status` is the HTTP
@@ -15,11 +15,4 @@ export const MAINTENANCE_REFUSALS = {
 export type MaintenanceRefusalCode = keyof typeof MAINTENANCE_REFUSALS;
 
 /** A maintenance refusal, thrown: the API error handler answers it with its status and code. */
-export class MaintenanceError extends ApiError {
-  declare readonly code: MaintenanceRefusalCode;
-
-  constructor(code: MaintenanceRefusalCode, message: string = MAINTENANCE_REFUSALS[code].message) {
-    super(MAINTENANCE_REFUSALS[code].status, code, message);
-    this.name = 'MaintenanceError';
-  }
-}
+export class MaintenanceError extends refusalError('MaintenanceError', MAINTENANCE_REFUSALS) {}

@@ -1,11 +1,11 @@
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Test } from 'tap';
-import { runCli } from '../../src/cli/main.js';
 import { assertTerm } from '../../src/failover/assert-term.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startLeaseKeeper, type LeaseKeeper, type LeaseKeeperOptions } from '../../src/failover/lease-keeper.js';
 import type { Database } from '../../src/store/database-schema.js';
+import { runArc } from '../helpers/arc-process.js';
 
 export const silent = createLogger({ logLevel: 'silent', nodeId: 't', nodeEnv: 'test' }, new Writable({ write: (_c, _e, done) => done() }));
 
@@ -72,15 +72,5 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
   }
 }
 
-/** `bin/arc` in this process: argv, environment, and what it wrote. */
-export async function arc(argv: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdin: Readable.from(['']),
-    stdout: new Writable({ write: (c, _e, done) => ((stdout += String(c)), done()) }),
-    stderr: new Writable({ write: (c, _e, done) => ((stderr += String(c)), done()) }),
-    env: { ARC_LOG_LEVEL: 'silent', ...env },
-  });
-  return { code, stdout, stderr };
-}
+/** `bin/arc` in this process (test/helpers/arc-process.ts). */
+export const arc = runArc;

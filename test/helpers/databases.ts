@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Test } from 'tap';
 import pg from 'pg';
 import { openDatabase, type Store } from '../../src/store/database.js';
@@ -21,7 +24,7 @@ export interface TestDatabase {
 export interface DatabaseLocation {
   databaseUrl: string | undefined;
   dataDir: string;
-  /** The same as environment variables, for a child process. */
+  /** The same as environment variables, for a child process (with a spool directory of the test's own). */
   env: Record<string, string>;
 }
 
@@ -36,8 +39,9 @@ async function openAt(t: Test, location: DatabaseLocation): Promise<Store> {
 const pglite: TestDatabase = {
   name: 'pglite',
   location(t) {
-    const dataDir = `${t.testdir({})}/data`;
-    return Promise.resolve({ databaseUrl: undefined, dataDir, env: { ARC_DATA_DIR: dataDir, DATABASE_URL: '' } });
+    const dir = t.testdir({});
+    const dataDir = `${dir}/data`;
+    return Promise.resolve({ databaseUrl: undefined, dataDir, env: { ARC_DATA_DIR: dataDir, DATABASE_URL: '', ARC_SPOOL_DIR: `${dir}/spool` } });
   },
   async open(t) {
     return openAt(t, await pglite.location(t));
@@ -51,7 +55,10 @@ function postgres(baseUrl: string): TestDatabase {
       const url = await createScratchDatabase(baseUrl);
       // Registered first, so it runs after the stores opened on it have closed.
       t.teardown(() => dropScratchDatabase(baseUrl, url.pathname.slice(1)));
-      return { databaseUrl: url.href, dataDir: '', env: { DATABASE_URL: url.href } };
+      // A spool of its own too: a node id another test also uses must not drain this one's spool.
+      const spoolDir = mkdtempSync(join(tmpdir(), 'arc-spool-'));
+      t.teardown(() => rmSync(spoolDir, { recursive: true, force: true }));
+      return { databaseUrl: url.href, dataDir: '', env: { DATABASE_URL: url.href, ARC_SPOOL_DIR: spoolDir } };
     },
     async open(t) {
       return openAt(t, await self.location(t));

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import t from 'tap';
 import { runPanels } from '../../src/panel-sim/run-panels.js';
 import { saveAccount } from '../../src/receivers/account-store.js';
 import { openDatabase } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
-import { arcBin, arcEnv } from '../helpers/arc-process.js';
+import { spawnArcServe } from '../helpers/arc-process.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -33,24 +32,8 @@ t.test(
     viaProxy.port = String(proxy.port);
     const spoolDir = t.testdir({});
 
-    const arc = spawn(process.execPath, [arcBin, 'serve'], {
-      env: arcEnv({ DATABASE_URL: viaProxy.href, ARC_HTTP_PORT: '0', ARC_HTTP_HOST: '127.0.0.1', ARC_DC09_PORT: '0', ARC_DC09_HOST: '127.0.0.1', ARC_NODE_ID: 'spooler', ARC_SPOOL_DIR: spoolDir, ARC_SPOOL_AFTER_MS: '300', NODE_ENV: 'production' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    t.teardown(() => {
-      if (arc.exitCode === null && arc.signalCode === null) arc.kill('SIGKILL');
-    });
-    let out = '';
-    arc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const [address, port] = await new Promise<[string, number]>((resolve, reject) => {
-      arc.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /"address":"([^"]+)","dc09Port":(\d+).*"msg":"arc is serving"/.exec(out);
-        if (m) resolve([m[1]!, Number(m[2])]);
-      });
-      arc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-    });
-    const metrics = () => fetch(`${address.replace('0.0.0.0', '127.0.0.1')}/metrics`).then((r) => r.text());
+    const { child: arc, address, dc09Port: port } = await spawnArcServe(t, { DATABASE_URL: viaProxy.href, ARC_NODE_ID: 'spooler', ARC_SPOOL_DIR: spoolDir, ARC_SPOOL_AFTER_MS: '300' });
+    const metrics = () => fetch(`${address}/metrics`).then((r) => r.text());
 
     const sending = runPanels({ count: PANELS, rate: 160, durationS: 6, alarmShare: 0.5, accountBase: 21000, target: `127.0.0.1:${port}`, recordAcks: true, ackTimeoutMs: 1000, retries: 1 });
     await new Promise((resolve) => setTimeout(resolve, 1_500));

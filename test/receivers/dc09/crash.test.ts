@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import t from 'tap';
 import { runPanels } from '../../../src/panel-sim/run-panels.js';
 import { saveAccount } from '../../../src/receivers/account-store.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { migrateToLatest } from '../../../src/store/migrations.js';
-import { arcBin, arcEnv } from '../../helpers/arc-process.js';
+import { spawnArcServe } from '../../helpers/arc-process.js';
 import { TEST_DATABASES } from '../../helpers/databases.js';
 
 const PANELS = 8;
@@ -18,26 +17,15 @@ for (const database of TEST_DATABASES) {
     for (let i = 0; i < PANELS; i++) await saveAccount(setup.db, { number: String(20000 + i), aesKey: null, encryptedOnly: false });
     await setup.close();
 
-    const arc = spawn(process.execPath, [arcBin, 'serve'], {
-      env: arcEnv({ ...location.env, ARC_HTTP_PORT: '0', ARC_HTTP_HOST: '127.0.0.1', ARC_DC09_PORT: '0', ARC_DC09_HOST: '127.0.0.1', ARC_NODE_ID: 'crash', NODE_ENV: 'production' }),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    t.teardown(() => { if (arc.exitCode === null && arc.signalCode === null) arc.kill('SIGKILL'); });
-    let out = '';
-    const [address, port] = await new Promise<[string, number]>((resolve, reject) => {
-      arc.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /"address":"([^"]+)","dc09Port":(\d+).*"msg":"arc is serving"/.exec(out);
-        if (m) resolve([m[1]!, Number(m[2])]);
-      });
-      arc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-    });
+    // The journal's own durability under test: a commit slow on a loaded machine waits for the
+    // journal rather than going to the spool (which only the next start would drain).
+    const { child: arc, address, dc09Port: port } = await spawnArcServe(t, { ...location.env, ARC_NODE_ID: 'crash', ARC_SPOOL_AFTER_MS: '60000' });
 
     const sending = runPanels({ count: PANELS, rate: 400, durationS: 4, alarmShare: 0.5, accountBase: 20000, target: `127.0.0.1:${port}`, recordAcks: true, ackTimeoutMs: 1000, retries: 1 });
     // Killed mid-stream: once arc has journaled a few dozen signals (a loaded machine takes longer to get there).
     for (let journaled = 0; journaled < 40; ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const metrics = await fetch(`${address.replace('0.0.0.0', '127.0.0.1')}/metrics`).then((r) => r.text());
+      const metrics = await fetch(`${address}/metrics`).then((r) => r.text());
       journaled = [...metrics.matchAll(/^arc_receptions_total\{[^}]*outcome="signal"[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
     }
     const killed = new Promise((resolve) => arc.on('exit', (_c, signal) => resolve(signal)));
