@@ -5,6 +5,7 @@ import { importCommand } from './import.js';
 import { journalCommand } from './journal.js';
 import { migrateCommand } from './migrate.js';
 import { replayCommand } from './replay.js';
+import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
 import { simCommand } from './sim.js';
 import { sim110Command } from './sim-110.js';
@@ -12,7 +13,7 @@ import { statusCommand } from './status.js';
 import { userCommand } from './user.js';
 
 /** Every subcommand of `bin/arc`, in the order `arc --help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, decodeCommand, migrateCommand, importCommand, simCommand, sim110Command, journalCommand, replayCommand, userCommand, auditCommand, statusCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, decodeCommand, migrateCommand, importCommand, simCommand, sim110Command, journalCommand, replayCommand, userCommand, auditCommand, statusCommand, reportCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

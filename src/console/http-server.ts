@@ -27,6 +27,7 @@ import { registerVerificationRoutes } from '../verification/shell/verification-r
 import type { VerificationService } from '../verification/shell/verification-service.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/database.js';
+import { registerReportRoutes } from '../report/report-routes.js';
 import { registerSupervisionRoutes } from '../supervision/supervision-routes.js';
 import type { SupervisionService } from '../supervision/supervision-service.js';
 import { registerApiErrorHandler } from './api-error.js';
@@ -137,6 +138,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   const pushSeconds = createLiveMetrics(metrics);
   void app.register(routes((scope) => registerLiveFeed(scope, { db: store.db, bus: incidentBus, pushSeconds, now: () => now().getTime(), ...deps.liveFeed })));
   void app.register(routes((scope) => registerSupervisionRoutes(scope, { db: store.db, now, supervision: deps.supervision })));
+  void app.register(routes((scope) => registerReportRoutes(scope, { db: store.db, now })));
   registerStaticRoutes(app);
   return app;
 }

@@ -173,7 +173,7 @@ export function isActive(status: OrderStatus): boolean {
 }
 
 /** The arrival the guard is held to: the contract's, else the predicted one; null when neither. */
-export function arrivalDeadline(order: DispatchOrder): number | null {
+export function arrivalDeadline(order: Pick<DispatchOrder, 'contractedArrivalAt' | 'predictedArrivalAt'>): number | null {
   return order.contractedArrivalAt ?? order.predictedArrivalAt;
 }
 

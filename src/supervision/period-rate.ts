@@ -8,6 +8,9 @@ export interface AccountTimeline {
   events: readonly { kind: SupervisionEventKind; at: number }[];
 }
 
+/** Under this share of in-service accounts online, the console warns (and the monthly report). */
+export const ONLINE_RATE_WARNING = 0.95;
+
 export interface PeriodRate {
   from: number;
   until: number;

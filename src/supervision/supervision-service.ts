@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import type { SerialReceiverStatus } from '../receivers/serial/index.js';
 import type { Database } from '../store/database-schema.js';
 import { accountSettings, nextSettingsChange, type AccountConfig } from './account-settings.js';
+import { ONLINE_RATE_WARNING } from './period-rate.js';
 import { reportKindOf } from './report-kind.js';
 import {
   SIGN_OF_LIFE,
@@ -20,8 +21,7 @@ import {
 import { Supervisor, type LiveRate, type SupervisionEvent } from './supervisor.js';
 
 export const SUPERVISION_CONSUMER = 'supervision';
-/** Under this share of in-service accounts online, the console warns. */
-export const ONLINE_RATE_WARNING = 0.95;
+export { ONLINE_RATE_WARNING };
 
 export interface SupervisionServiceDeps {
   db: Kysely<Database>;

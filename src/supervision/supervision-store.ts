@@ -120,8 +120,13 @@ export async function positionCursor(db: Kysely<Database>, consumer: string, seq
     .execute();
 }
 
+/** An account's recorded transitions, named by the account (the monthly report lists the worst). */
+export interface RecordedTimeline extends AccountTimeline {
+  account: string;
+}
+
 /** Every account's recorded transitions over [from, until), with its standing at `from`. */
-export async function loadTimelines(db: Kysely<Database>, from: number, until: number): Promise<AccountTimeline[]> {
+export async function loadTimelines(db: Kysely<Database>, from: number, until: number): Promise<RecordedTimeline[]> {
   const [before, inside] = await Promise.all([
     sql<{ subject: string; kind: string }>`
       select distinct on (subject) subject, kind from supervision_event
@@ -136,11 +141,11 @@ export async function loadTimelines(db: Kysely<Database>, from: number, until: n
       .orderBy('seq')
       .execute(),
   ]);
-  const timelines = new Map<string, { standingAtFrom: Standing | null; events: { kind: SupervisionEventKind; at: number }[] }>();
-  for (const r of before.rows) timelines.set(r.subject, { standingAtFrom: STANDING_AFTER[r.kind] ?? null, events: [] });
+  const timelines = new Map<string, RecordedTimeline & { events: { kind: SupervisionEventKind; at: number }[] }>();
+  for (const r of before.rows) timelines.set(r.subject, { account: r.subject, standingAtFrom: STANDING_AFTER[r.kind] ?? null, events: [] });
   for (const r of inside) {
     let timeline = timelines.get(r.subject);
-    if (!timeline) timelines.set(r.subject, (timeline = { standingAtFrom: null, events: [] }));
+    if (!timeline) timelines.set(r.subject, (timeline = { account: r.subject, standingAtFrom: null, events: [] }));
     timeline.events.push({ kind: r.kind as SupervisionEventKind, at: r.at.getTime() });
   }
   return [...timelines.values()];

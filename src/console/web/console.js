@@ -579,6 +579,32 @@ async function loadOnlineRate() {
 }
 setInterval(() => location.hash === '#supervisor' && state.token && loadOnlineRate(), 10_000);
 
+/** The monthly report (GET /api/reports/monthly), saved as a file: a plain link could not send the token. */
+$('#report-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  const month = form.get('month');
+  const format = form.get('format');
+  try {
+    const res = await fetch(`/api/reports/monthly?month=${encodeURIComponent(month)}&format=${encodeURIComponent(format)}`, { headers: { authorization: `Bearer ${state.token}` } });
+    if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? res.statusText);
+    const url = URL.createObjectURL(await res.blob());
+    const link = h('a', { href: url, download: `arc-report-${month}.${format}` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (err) {
+    toast(`月度报告 monthly report: ${err.message}`, true);
+  }
+});
+{
+  const last = new Date();
+  last.setDate(1);
+  last.setMonth(last.getMonth() - 1);
+  $('#report-month').value = `${last.getFullYear()}-${String(last.getMonth() + 1).padStart(2, '0')}`;
+}
+
 function showTab() {
   const supervisor = location.hash === '#supervisor' && state.user && state.user.role !== 'operator';
   $('#duty').hidden = supervisor;
