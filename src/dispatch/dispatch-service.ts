@@ -11,7 +11,7 @@ import type { GuardCandidate } from './choose-guard.js';
 import { DispatchBus } from './dispatch-bus.js';
 import { DispatchError } from './dispatch-error.js';
 import { markDispatchRequest, queueDispatchRequest, takeDispatchRequest, type QueuedDispatchRequest } from './dispatch-requests.js';
-import { type DispatchOrder, type GuardStatus, type LatLng, type NewOrderEvent, type OrderHeader } from './dispatch-order.js';
+import { ACTIVE_STATUSES, type DispatchOrder, type GuardStatus, type LatLng, type NewOrderEvent, type OrderHeader } from './dispatch-order.js';
 import {
   activeOrderOf,
   appendOrderEvents,
@@ -136,6 +136,8 @@ export interface DispatchService {
 }
 
 const TICK_MS = 1_000;
+/** The note on an order cancelled because its incident was closed. */
+export const INCIDENT_CLOSED_NOTE = 'the incident was closed: the guard is stood down';
 const TICK_BATCH = 100;
 
 /**
@@ -292,6 +294,27 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
     if (ticking) return (queued ??= ticking.catch(() => 0).then(() => ((queued = undefined), tick())));
     ticking = (async () => {
       try {
+        await drainRequests();
+        let changed = 0;
+        // An order still at work for an incident that has been closed (an operator filed it, the
+        // engine closed it as false): the guard is stood down, and free for the next alarm.
+        const orphaned = await db
+          .selectFrom('dispatch_order_state')
+          .innerJoin('incident_queue', 'incident_queue.incident_id', 'dispatch_order_state.incident_id')
+          .select('dispatch_order_state.order_id')
+          .where('dispatch_order_state.status', 'in', [...ACTIVE_STATUSES])
+          .where('incident_queue.status', '=', 'closed')
+          .orderBy('dispatch_order_state.requested_at')
+          .limit(TICK_BATCH)
+          .execute();
+        for (const { order_id } of orphaned) {
+          try {
+            const result = await onOrder(order_id, () => Promise.resolve({ kind: 'close', actor: 'system', note: INCIDENT_CLOSED_NOTE }), { skipLocked: true });
+            if (result?.changed) changed++;
+          } catch (err) {
+            logger.error({ err, orderId: order_id }, 'dispatch timer could not stand down the order of a closed incident');
+          }
+        }
         const at = now();
         const due = await db
           .selectFrom('dispatch_order_state')
@@ -309,8 +332,6 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
           .orderBy('requested_at')
           .limit(TICK_BATCH)
           .execute();
-        await drainRequests();
-        let changed = 0;
         for (const { order_id } of due) {
           try {
             const result = await onOrder(order_id, async (trx) => ({ kind: 'tick', candidates: await availableGuards(trx) }), { skipLocked: true });
