@@ -225,7 +225,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       metrics: createFailoverMetrics(metrics),
       onLead: async (term) => {
         const fence = (trx: Transaction<Database>) => assertTerm(trx, term);
-        await supervision.start();
+        await supervision.start({ fence });
         const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, fence, onError: onConsumerError('supervision') });
         const incidents = runConsumer(store.db, incidentConsumer, { bus, fence, batchSize: INCIDENT_BATCH_SIZE, onError: onConsumerError('incidents') });
         verification.startTimers({ fence });

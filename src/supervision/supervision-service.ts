@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { Gauge, type Registry } from 'prom-client';
-import type { JournalConsumer } from '../journal/journal-consumer.js';
+import { isStaleTermError } from '../failover/assert-term.js';
+import type { Fence, JournalConsumer } from '../journal/journal-consumer.js';
 import type { JournalEntry } from '../journal/reception.js';
 import type { Logger } from '../observability/logger.js';
 import type { SerialReceiverStatus } from '../receivers/serial/index.js';
@@ -77,13 +78,19 @@ export interface SupervisionOverview extends LiveRate {
 export interface SupervisionService {
   /** The journal consumer to run (`runConsumer`) after `start` has resolved. */
   readonly consumer: JournalConsumer;
-  /** Rebuilds the state from the configuration, the journal and the log; starts the timer. */
-  start(): Promise<void>;
+  /**
+   * Rebuilds the state from the configuration, the journal and the log; starts the timer. On the
+   * leader: `fence` (its term check) guards every write of the accounts' transitions.
+   */
+  start(options?: { fence?: Fence }): Promise<void>;
   /** Re-reads the accounts' configuration: call it when accounts or customers changed. */
   reload(): Promise<void>;
   /** One tick now, and the pending transitions written (the timer calls it; tests too). */
   tick(): Promise<void>;
-  /** A serial receiver's status change (`onStatus` of createSerialReceiver). */
+  /**
+   * A serial receiver's status change (`onStatus` of createSerialReceiver). Recorded by the node
+   * whose port it is, leader or not (no other node can know it), retried until written.
+   */
   receiverStatus(status: SerialReceiverStatus): void;
   overview(limit?: number): SupervisionOverview;
   /** Stops the timer and writes what is pending. */
@@ -108,6 +115,9 @@ export function createSupervisionService(deps: SupervisionServiceDeps): Supervis
   const configs = new Map<string, AccountConfig>();
   const receivers = new Map<string, ReceiverView>((deps.receivers ?? []).map((r) => [r, { receiver: r, node: nodeId, status: 'pending', since: null, reason: null, trouble: false }]));
   let pending: NewSupervisionEvent[] = [];
+  let fence: Fence | undefined;
+  let receiverEvents: NewSupervisionEvent[] = [];
+  let receiverRetry: NodeJS.Timeout | undefined;
   let nextChange: number | null = null;
   let lastReload = 0;
   let started = false;
@@ -130,10 +140,33 @@ export function createSupervisionService(deps: SupervisionServiceDeps): Supervis
     const batch = pending;
     pending = [];
     try {
-      await appendSupervisionEvents(db, nodeId, batch);
+      await appendSupervisionEvents(db, nodeId, batch, fence);
     } catch (err) {
+      if (isStaleTermError(err)) {
+        // Deposed: the new leader rebuilds from the journal and records these transitions itself.
+        logger.warn({ dropped: batch.length }, 'supervision transitions not recorded: this node no longer leads');
+        return;
+      }
       pending = batch.concat(pending);
       logger.error({ err, pending: pending.length }, 'supervision transitions not recorded; retried at the next tick');
+    }
+  };
+
+  // A receiver's own status: this node's hardware, recorded whether or not it leads.
+  const flushReceivers = async () => {
+    if (receiverEvents.length === 0) return;
+    const batch = receiverEvents;
+    receiverEvents = [];
+    try {
+      await appendSupervisionEvents(db, nodeId, batch);
+    } catch (err) {
+      receiverEvents = batch.concat(receiverEvents);
+      logger.error({ err, pending: receiverEvents.length }, 'receiver status not recorded; retried in a second');
+      receiverRetry ??= setTimeout(() => {
+        receiverRetry = undefined;
+        void flushReceivers();
+      }, tickMs);
+      receiverRetry.unref();
     }
   };
 
@@ -205,7 +238,8 @@ export function createSupervisionService(deps: SupervisionServiceDeps): Supervis
 
   return {
     consumer,
-    async start() {
+    async start(options = {}) {
+      fence = options.fence;
       supervisor = new Supervisor();
       configs.clear();
       // The head first: whatever is journaled after it is fed by the consumer (feeding a
@@ -237,7 +271,8 @@ export function createSupervisionService(deps: SupervisionServiceDeps): Supervis
     receiverStatus(s) {
       const reason = s.reason ?? null;
       receivers.set(s.receiver, { receiver: s.receiver, node: nodeId, status: s.status, since: s.at, reason, trouble: s.status !== 'up' });
-      pending.push({ subjectType: 'receiver', subject: s.receiver, kind: s.status, at: s.at, lastReportAt: null, detail: reason === null ? null : { reason } });
+      receiverEvents.push({ subjectType: 'receiver', subject: s.receiver, kind: s.status, at: s.at, lastReportAt: null, detail: reason === null ? null : { reason } });
+      void flushReceivers();
     },
     overview(limit = 500) {
       const live = supervisor.live();
@@ -269,6 +304,7 @@ export function createSupervisionService(deps: SupervisionServiceDeps): Supervis
       await ticking;
       await reloading;
       await flush();
+      fence = undefined;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ServiceStatus } from '../customers/customer-card.js';
+import type { Fence } from '../journal/journal-consumer.js';
 import type { Database } from '../store/database-schema.js';
 import type { AccountConfig } from './account-settings.js';
 import type { AccountTimeline } from './period-rate.js';
@@ -77,10 +78,14 @@ export interface NewSupervisionEvent {
 /** Rows per insert: under PostgreSQL's 65,535 bind parameters (the first start includes every account). */
 const INSERT_CHUNK = 1_000;
 
-/** Appends in order, in one transaction: all or none, so that a retry never records twice. */
-export async function appendSupervisionEvents(db: Kysely<Database>, nodeId: string, events: readonly NewSupervisionEvent[]): Promise<void> {
+/**
+ * Appends in order, in one transaction: all or none, so that a retry never records twice.
+ * `fence` (the leader's term check) runs first in it: a deposed leader records nothing.
+ */
+export async function appendSupervisionEvents(db: Kysely<Database>, nodeId: string, events: readonly NewSupervisionEvent[], fence?: Fence): Promise<void> {
   if (events.length === 0) return;
   await db.transaction().execute(async (trx) => {
+    await fence?.(trx);
     for (let i = 0; i < events.length; i += INSERT_CHUNK) await insertChunk(trx, nodeId, events.slice(i, i + INSERT_CHUNK));
   });
 }
