@@ -31,7 +31,6 @@ import type { VerificationInput } from '../verification/verification-input.js';
 import { dispatchPolicy } from '../dispatch/decide-order.js';
 import { createDispatchService } from '../dispatch/dispatch-service.js';
 import { createMaintenanceService } from '../maintenance/maintenance-service.js';
-import { DEFAULT_TICKET_POLICY } from '../maintenance/ticket-policy.js';
 import { createTroubleRestoreConsumer } from '../maintenance/trouble-restores.js';
 import { createVerificationMetrics } from '../verification/shell/verification-metrics.js';
 import { createVerificationService } from '../verification/shell/verification-service.js';
@@ -167,7 +166,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
     stops.push(() => Promise.resolve(stopKicking()));
 
     // Maintenance tickets (维保工单): opened from troubles and supervision; the routes work on any node.
-    const maintenance = createMaintenanceService({ db: store.db, now: Date.now, logger, metrics, policy: DEFAULT_TICKET_POLICY });
+    const maintenance = createMaintenanceService({ db: store.db, now: Date.now, logger, metrics, policy: config.ticketPolicy });
 
     // Verification: alarms are verified in the incidents consumer's transaction; operators'
     // verdicts and callbacks on any node; its timers on the leader.
@@ -231,7 +230,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
         verification.startTimers({ fence });
         dispatch.start();
         await maintenance.start({ fence });
-        const restores = runConsumer(store.db, createTroubleRestoreConsumer(DEFAULT_TICKET_POLICY), { bus, fence, onError: onConsumerError('maintenance-restores') });
+        const restores = runConsumer(store.db, createTroubleRestoreConsumer(config.ticketPolicy), { bus, fence, onError: onConsumerError('maintenance-restores') });
         uplink = startUplinkDelivery({
           db: store.db,
           target: uplinkKey && { url: config.uplink110Url!, ...uplinkKey },

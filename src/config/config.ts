@@ -1,6 +1,7 @@
 import { ConfigError } from './config-error.js';
 import { readConfigFile } from './config-file.js';
 import { deepFreeze } from './deep-freeze.js';
+import type { TicketPolicy } from '../maintenance/ticket-policy.js';
 import { DEFAULTS, SETTINGS, type SerialPortSetting, type Setting } from './settings.js';
 
 /** arc's whole configuration, read once at start-up and frozen. See SETTINGS for each field. */
@@ -34,6 +35,8 @@ export interface Config {
   readonly spoolMaxMb: number;
   readonly spoolWarnMb: number;
   readonly spoolAfterMs: number;
+  /** Maintenance tickets' deadlines (ARC_TICKET_DEADLINES over the defaults). */
+  readonly ticketPolicy: TicketPolicy;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_TICKET_POLICY, type TicketLevel, type TicketPolicy } from '../maintenance/ticket-policy.js';
 
 /** pino's levels, most to least severe; `silent` writes nothing. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,6 +37,7 @@ export const DEFAULTS = {
   spoolMaxMb: 256,
   spoolWarnMb: 16,
   spoolAfterMs: 1_000,
+  ticketPolicy: DEFAULT_TICKET_POLICY, // ARC_TICKET_DEADLINES replaces it level by level
 } as const;
 
 /** How a DC-09 frame from an account arc does not know is answered (it is journaled either way). */
@@ -59,6 +61,37 @@ const serialPortSchema = z.object({
 }).strict();
 
 export type SerialPortSetting = z.infer<typeof serialPortSchema>;
+
+const MINUTES_PER_MONTH = 31 * 24 * 60;
+const levelDeadlinesSchema = z.object({ responseMin: z.number().int().min(1).max(MINUTES_PER_MONTH), repairMin: z.number().int().min(1).max(MINUTES_PER_MONTH) }).strict();
+
+/** ARC_TICKET_DEADLINES: what is given replaces the default, level by level. */
+const ticketDeadlinesSchema = z
+  .object({ general: levelDeadlinesSchema, urgent: levelDeadlinesSchema, major: levelDeadlinesSchema, terminalOnSiteMin: z.number().int().min(1).max(MINUTES_PER_MONTH) })
+  .partial()
+  .strict()
+  .transform((given): TicketPolicy => {
+    const level = (name: TicketLevel) => {
+      const g = given[name];
+      return g ? { responseMs: g.responseMin * 60_000, repairMs: g.repairMin * 60_000 } : DEFAULT_TICKET_POLICY.deadlines[name];
+    };
+    return {
+      deadlines: { general: level('general'), urgent: level('urgent'), major: level('major') },
+      terminalOnSiteMaxMs: given.terminalOnSiteMin === undefined ? DEFAULT_TICKET_POLICY.terminalOnSiteMaxMs : given.terminalOnSiteMin * 60_000,
+    };
+  });
+
+/** A setting whose value is JSON text (the environment) or JSON already (a config file). */
+function jsonText() {
+  return z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  });
+}
 
 /**
  * One row per setting. `allowed` is both the README's column and the error text (`NAME: must be
@@ -185,14 +218,7 @@ export const SETTINGS = [
   {
     name: 'ARC_SERIAL_PORTS', key: 'serialPorts', default: '[]',
     allowed: 'a JSON array of {name, path, format, baudRate?, dataBits?, parity?, stopBits?, heartbeatSeconds?, cfskTable?}',
-    schema: z.string().transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'not JSON' });
-        return z.NEVER;
-      }
-    }).pipe(z.array(serialPortSchema)),
+    schema: jsonText().pipe(z.array(serialPortSchema)),
     meaning: `phone-line receivers on serial ports; format is one of ${SERIAL_FORMATS.join(', ')}; defaults 9600 8N1, heartbeat 90 s`,
   },
   {
@@ -219,6 +245,12 @@ export const SETTINGS = [
     allowed: 'an integer 1-3600',
     schema: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().min(1).max(3600)),
     meaning: 'a forward 110 has not accepted this many seconds after confirmation is escalated to the operator (call 110 by phone); delivery goes on',
+  },
+  {
+    name: 'ARC_TICKET_DEADLINES', key: 'ticketPolicy', default: '{}',
+    allowed: 'a JSON object {general?, urgent?, major?: {responseMin, repairMin}, terminalOnSiteMin?}, whole minutes 1-44640',
+    schema: jsonText().pipe(ticketDeadlinesSchema),
+    meaning: "maintenance tickets' deadlines by level, replacing the defaults (general 120 / 1440, urgent 30 / 480, major 15 / 240 minutes to someone on site / to the repair) level by level; terminalOnSiteMin (240) caps the response deadline of a fault on a customer's equipment",
   },
   {
     name: 'ARC_SPOOL_DIR', key: 'spoolDir', default: DEFAULTS.spoolDir,

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { DEFAULT_TICKET_POLICY } from '../../src/maintenance/ticket-policy.js';
 import { loadConfig } from '../../src/config/config.js';
 import { ConfigError } from '../../src/config/config-error.js';
 
@@ -41,4 +42,20 @@ t.test('a config file sets what the environment does not', async (t) => {
   writeFileSync(file, '{ not json');
   t.throws(() => loadConfig({}, file), /is not JSON/);
   t.throws(() => loadConfig({}, join(dir, 'missing.json')), /cannot read .*missing\.json \(ENOENT\)/);
+});
+
+t.test("ARC_TICKET_DEADLINES replaces the tickets' default deadlines level by level, in whole minutes", async (t) => {
+  const MIN = 60_000;
+  t.same(loadConfig({}).ticketPolicy, DEFAULT_TICKET_POLICY, 'unset: the issue\'s defaults');
+  const policy = loadConfig({ ARC_TICKET_DEADLINES: '{"major":{"responseMin":10,"repairMin":180},"terminalOnSiteMin":120}' }).ticketPolicy;
+  t.same(policy.deadlines.major, { responseMs: 10 * MIN, repairMs: 180 * MIN }, 'the level given');
+  t.same(policy.deadlines.general, DEFAULT_TICKET_POLICY.deadlines.general, 'the others as they were');
+  t.equal(policy.terminalOnSiteMaxMs, 120 * MIN);
+  const dir = t.testdir({});
+  const file = join(dir, 'arc.json');
+  writeFileSync(file, JSON.stringify({ ARC_TICKET_DEADLINES: { urgent: { responseMin: 20, repairMin: 360 } } }));
+  t.same(loadConfig({}, file).ticketPolicy.deadlines.urgent, { responseMs: 20 * MIN, repairMs: 360 * MIN }, 'a config file may give it as JSON');
+  t.throws(() => loadConfig({ ARC_TICKET_DEADLINES: '{"major":{"responseMin":10}}' }), /ARC_TICKET_DEADLINES: must be a JSON object .* \(at major\.repairMin: /, 'both deadlines of a level');
+  t.throws(() => loadConfig({ ARC_TICKET_DEADLINES: '{"critical":{"responseMin":5,"repairMin":60}}' }), /ARC_TICKET_DEADLINES/, 'no level of its own');
+  t.throws(() => loadConfig({ ARC_TICKET_DEADLINES: '{"general":{"responseMin":0,"repairMin":60}}' }), /ARC_TICKET_DEADLINES/, 'at least a minute');
 });
