@@ -45,6 +45,25 @@ export async function buildNotify(trx: Db, input: NotifyInput, findCard: (db: Db
   };
 }
 
+/**
+ * What a forward of the incident sends 110: its first report (notify) while 110 has no case
+ * of it, else an update on that case. 110 holds one case per incident: a second confirmation
+ * (a fire after the burglary, a guard's finding, an operator's second forward) is new evidence
+ * on it, never a second case. A notify that 110 refused, or that was never sent (the uplink off),
+ * left no case: the next forward reports the incident afresh.
+ */
+export async function buildForward(trx: Db, input: NotifyInput & { note: string }, findCard?: (db: Db, account: string) => Promise<CustomerCard | undefined>): Promise<UplinkMessage> {
+  const reported = await trx
+    .selectFrom('uplink_outbox')
+    .select('id')
+    .where('incident_id', '=', input.incidentId)
+    .where('kind', '=', 'notify')
+    .where('status', 'in', ['pending', 'accepted'])
+    .executeTakeFirst();
+  if (reported === undefined) return buildNotify(trx, input, findCard);
+  return buildUpdate({ incidentId: input.incidentId, revision: input.revision, note: input.note, evidence: input.evidence, now: input.now });
+}
+
 /** The notify payload: pure, from what buildNotify read. */
 export function notifyPayload(input: NotifyInput, card: CustomerCard | undefined, openedAt: number): NotifyPayload {
   const named = new Set(input.evidence.flatMap((e) => (e.kind === 'alarm' && e.zone !== null ? [e.zone] : [])));

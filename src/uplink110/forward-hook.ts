@@ -7,7 +7,7 @@ import type { IncidentState } from '../incidents/incident-state.js';
 import type { Database } from '../store/database-schema.js';
 import type { Evidence } from '../verification/evidence.js';
 import type { VerificationLevel } from '../verification/verification-level.js';
-import { buildNotify } from './build-message.js';
+import { buildForward } from './build-message.js';
 import { enqueueUplink } from './enqueue-uplink.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -27,8 +27,9 @@ export function createForwardHook(findCard: FindCard = findCustomerCard): OnForw
     const revision = actions.filter((a) => a.kind === 'forward_110_requested').length;
     const card = await findCard(trx, state.account);
     const alarms = actions.flatMap((a) => (a.kind === 'opened' || a.kind === 'alarm_joined' ? [alarmEvidence(a.at.getTime(), (a.detail as { event: AlarmDetail }).event, state.account, card)] : []));
-    const evidence: Evidence[] = [operatorEvidence(action), ...alarms];
-    await enqueueUplink(trx, await buildNotify(trx, { incidentId: state.id, account: state.account, revision, level: levelOf(state), evidence, now: action.at }, () => Promise.resolve(card)));
+    const operator = operatorEvidence(action);
+    const evidence: Evidence[] = [operator, ...alarms];
+    await enqueueUplink(trx, await buildForward(trx, { incidentId: state.id, account: state.account, revision, level: levelOf(state), evidence, note: operator.note || 'forwarded again by the operator', now: action.at }, () => Promise.resolve(card)));
   };
 }
 
@@ -45,7 +46,7 @@ function levelOf(state: IncidentState): VerificationLevel {
   }
 }
 
-function operatorEvidence(action: Extract<IncidentAction, { kind: 'forward_110_requested' }>): Evidence {
+function operatorEvidence(action: Extract<IncidentAction, { kind: 'forward_110_requested' }>): Extract<Evidence, { kind: 'operator' }> {
   const note = [action.detail.evidence, action.detail.note].filter((s) => s !== null && s.trim() !== '').join(' — ');
   return { kind: 'operator', at: action.at, operator: action.actor, note };
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildCancel, buildNotify } from '../../src/uplink110/build-message.js';
+import { buildCancel, buildForward, buildNotify } from '../../src/uplink110/build-message.js';
 import { enqueueUplink } from '../../src/uplink110/enqueue-uplink.js';
 import { sendMessage } from '../../src/uplink110/send-message.js';
 import { loadIncident } from '../../src/incidents/incident-store.js';
@@ -57,6 +57,28 @@ for (const database of TEST_DATABASES) {
       t.match(metrics, /arc_uplink110_deliveries_total\{result="accepted"\} 1/);
       t.match(metrics, /arc_uplink110_accept_seconds_count\{kind="notify"\} 1/);
       t.match(metrics, /arc_uplink110_pending 0/);
+    });
+
+    await t.test('a second forward of an incident 110 has a case for goes as an update on that case; after a refused report, as a new report', async (t) => {
+      const forward = (incidentId: string, account: string, revision: number) =>
+        w.db.transaction().execute(async (trx) => enqueueUplink(trx, await buildForward(trx, { incidentId, account, revision, level: 'linked_zones', evidence: linked(w.now()), note: 'confirmed again', now: w.now() })));
+      const id = await w.alarm('10100', 1);
+      await forward(id, '10100', 1);
+      await forward(id, '10100', 2); // queued while the notify is still pending: an update all the same
+      await deliver();
+      const rows = await w.outbox(id);
+      t.same(rows.map((r) => [r.revision, r.kind, r.status]), [[1, 'notify', 'accepted'], [2, 'update', 'accepted']]);
+      t.equal(rows[1]!.case_number, rows[0]!.case_number, 'the same police case');
+      t.equal(w.sim.cases().filter((c) => c.incidentId === id).length, 1, '110 opened one case for the incident');
+
+      const refused = await w.alarm('7201');
+      w.sim.setMode('accept', ['7201']);
+      await forward(refused, '7201', 1);
+      await deliver();
+      w.sim.setMode('accept', []);
+      await forward(refused, '7201', 2);
+      await deliver();
+      t.same((await w.outbox(refused)).map((r) => [r.revision, r.kind, r.status]), [[1, 'notify', 'rejected'], [2, 'notify', 'accepted']], 'no case from the refused report: reported afresh');
     });
 
     await t.test('110 rejects: the rejection and an escalation to the operator, once', async (t) => {
