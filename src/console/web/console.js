@@ -577,7 +577,59 @@ async function loadOnlineRate() {
     el.className = 'na';
   }
 }
-setInterval(() => location.hash === '#supervisor' && state.token && loadOnlineRate(), 10_000);
+/** GET /api/failover: this node's role, the lease, the spool, the nodes seen. */
+async function loadNodeStatus() {
+  const el = $('#node-status');
+  try {
+    const s = await api('GET', '/api/failover');
+    const nodes = s.nodes.map((n) => `${n.nodeId}${n.alive ? '' : ' (失联 not seen)'}`).join(', ');
+    el.textContent = `${s.nodeId} · ${ROLE[s.role] ?? s.role} · 任期 term ${s.term ?? '—'} · 主节点 leader ${s.holder ?? '—'} · 本地缓存 spool ${s.spoolDepth}${nodes ? ` · 节点 nodes ${nodes}` : ''}`;
+    el.className = s.spoolDepth > 0 || s.holder === null ? 'warn' : '';
+  } catch (err) {
+    if (err.code === 'UNAUTHENTICATED') return;
+    el.textContent = '暂不可用 not yet available';
+    el.className = 'na';
+  }
+}
+const ROLE = { leader: '主 leader', standby: '备 standby', single: '单机 single node' };
+
+const LEVEL = { major: '重大 major', urgent: '紧急 urgent', general: '一般 general' };
+const TICKET_STATUS = { received: '已接单 received', on_site: '已到场 on site', repaired: '已修复 repaired', accepted: '已验收 accepted', archived: '已归档 archived' };
+
+/** The open maintenance tickets, most urgent first; a missed deadline is marked. */
+async function loadTickets() {
+  try {
+    const { tickets } = await api('GET', '/api/maintenance/tickets?status=open&limit=50');
+    const time = (iso, late) => h('td', { class: late ? 'warn' : '' }, new Date(iso).toLocaleString('zh-CN', { hour12: false }), late ? ' 超时 overdue' : '');
+    $('#tickets tbody').replaceChildren(
+      ...(tickets.length === 0
+        ? [h('tr', {}, h('td', { colspan: 7, class: 'na' }, '无未完成工单 no open tickets'))]
+        : tickets.map((k) =>
+            h(
+              'tr',
+              { class: `ticket-${k.level}` },
+              h('td', {}, `#${k.id}`),
+              h('td', {}, LEVEL[k.level] ?? k.level),
+              h('td', {}, k.account ?? k.receiver ?? '—'),
+              h('td', {}, k.description, k.occurrences > 1 ? ` ×${k.occurrences}` : ''),
+              h('td', {}, TICKET_STATUS[k.status] ?? k.status),
+              time(k.responseDueAt, k.overdue.response),
+              time(k.repairDueAt, k.overdue.repair),
+            ),
+          )),
+    );
+  } catch (err) {
+    if (err.code === 'UNAUTHENTICATED') return;
+    $('#tickets tbody').replaceChildren(h('tr', {}, h('td', { colspan: 7, class: 'na' }, `暂不可用 not available: ${err.message}`)));
+  }
+}
+
+function loadSupervisorPanels() {
+  void loadOnlineRate();
+  void loadNodeStatus();
+  void loadTickets();
+}
+setInterval(() => location.hash === '#supervisor' && state.token && loadSupervisorPanels(), 10_000);
 
 /** The monthly report (GET /api/reports/monthly), saved as a file: a plain link could not send the token. */
 $('#report-form').addEventListener('submit', async (e) => {
@@ -612,7 +664,7 @@ function showTab() {
   for (const b of document.querySelectorAll('#tabs button')) b.classList.toggle('active', (b.dataset.tab === 'supervisor') === supervisor);
   if (supervisor) {
     render();
-    void loadOnlineRate();
+    loadSupervisorPanels();
   }
 }
 for (const b of document.querySelectorAll('#tabs button')) {
