@@ -8,12 +8,15 @@ import { importCustomers, readImportRows, type ImportReport } from '../customers
 import type { Database } from '../store/database-schema.js';
 
 
+/** The demo user registered as a guard on duty. */
+const DEMO_GUARD = 'guard';
+
 /** One user per role; the names say what each is for. */
 const DEMO_USERS: readonly { username: string; displayName: string; role: Role }[] = [
   { username: 'admin', displayName: '系统管理员 Admin', role: 'admin' },
   { username: 'supervisor', displayName: '值班长 Zhang Wei', role: 'supervisor' },
   { username: 'operator', displayName: '值机员 Li Na', role: 'operator' },
-  { username: 'guard', displayName: '护卫队员 Wang Qiang', role: 'guard' },
+  { username: DEMO_GUARD, displayName: '护卫队员 Wang Qiang', role: 'guard' },
   { username: 'police', displayName: '110 联络员 Chen Jie', role: 'police' },
 ];
 
@@ -25,8 +28,9 @@ export interface DemoLoaded {
 /**
  * What `arc serve --demo` loads so that a newcomer sees the console working within a minute:
  * the demo customers of fixtures/demo/customers.json (accounts 10000–10007, the ones
- * `arc sim panels` sends from) and one user per role with `password`. Running it again changes
- * nothing that exists: a user that exists keeps its password (reported as null).
+ * `arc sim panels` sends from), one user per role with `password`, and the guard user registered
+ * for dispatch, on duty. Running it again changes nothing that exists: a user that exists keeps
+ * its password (reported as null).
  */
 export async function loadDemo(db: Kysely<Database>, options: { password: string; now: () => Date }): Promise<DemoLoaded> {
   const root = packageRoot(new URL('.', import.meta.url));
@@ -49,6 +53,18 @@ export async function loadDemo(db: Kysely<Database>, options: { password: string
       users.push({ username: user.username, role: user.role, password: null });
     }
   }
+  // The demo guard is on duty, so that a guard request (the operator's, or the engine's) finds someone.
+  const guardUser = await db.selectFrom('app_user').select(['id', 'display_name']).where('username', '=', DEMO_GUARD).executeTakeFirstOrThrow();
+  const at = options.now();
+  await db.transaction().execute(async (trx) => {
+    const registered = await trx
+      .insertInto('guard')
+      .values({ id: guardUser.id, name: guardUser.display_name, status: 'available', area: null, lat: null, lng: null, status_since: at, updated_at: at })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (registered) await appendAudit(trx, { actor: 'demo', action: 'dispatch.guard_register', subjectType: 'guard', subjectId: guardUser.id, detail: { area: null, status: 'available' }, at });
+  });
   return { users, customers };
 }
 
