@@ -8,6 +8,16 @@ import { auditHash, GENESIS_HASH } from './audit-hash.js';
  */
 const AUDIT_LOCK = 0x4155_4454; // "AUDT"
 
+/**
+ * Takes the chain's lock for the rest of the transaction, ahead of the first audit row. Every
+ * writer of incident actions takes it before it inserts one: action ids are then drawn and
+ * committed one transaction at a time, in order, so a live reader that reads past id N never
+ * misses an action with a smaller id committed later. Dispatch takes it first too (one lock order).
+ */
+export async function lockAuditChain(trx: Transaction<Database>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+}
+
 export interface AuditEntry {
   /** A user id, or a process: `system`, `import`. */
   actor: string;
@@ -37,7 +47,7 @@ export async function appendAudit(db: Kysely<Database> | Transaction<Database>, 
 export async function appendAudits(db: Kysely<Database> | Transaction<Database>, entries: readonly AuditEntry[]): Promise<string[]> {
   if (entries.length === 0) return [];
   const write = async (trx: Transaction<Database>): Promise<string[]> => {
-    await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+    await lockAuditChain(trx);
     const last = await trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
     const allocated = await sql<{ seq: string }>`select nextval('audit_log_seq_seq')::text as seq from generate_series(1, ${entries.length})`.execute(trx);
     const seqs = allocated.rows.map((r) => r.seq).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { appendAudits } from '../audit/append-audit.js';
+import { appendAudits, lockAuditChain } from '../audit/append-audit.js';
 import type { Database } from '../store/database-schema.js';
 import type { GuardCandidate } from './choose-guard.js';
 import {
@@ -25,11 +25,7 @@ type Db = Kysely<Database> | Transaction<Database>;
  * too keeps one lock order (incident, order, audit, guards): no deadlock, and two orders never
  * both take the same free guard.
  */
-const AUDIT_LOCK = 0x4155_4454;
-
-export async function holdAuditLock(trx: Transaction<Database>): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
-}
+export const holdAuditLock = lockAuditChain;
 
 export function orderHeader(row: Selectable<DispatchOrderTable>): OrderHeader {
   return { id: row.id, incidentId: row.incident_id, account: row.account, requestedAt: row.requested_at.getTime(), reason: row.reason, requestedBy: row.requested_by };

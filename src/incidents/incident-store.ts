@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { appendAudit, type AuditEntry } from '../audit/append-audit.js';
+import { appendAudit, lockAuditChain, type AuditEntry } from '../audit/append-audit.js';
 import type { Database } from '../store/database-schema.js';
 import type { IncidentAction, NewAction } from './incident-action.js';
 import { INCIDENT_CHANNEL } from './incident-bus.js';
@@ -80,6 +80,8 @@ export async function appendActions(
 ): Promise<{ state: IncidentState; stored: IncidentAction[] }> {
   const stored: IncidentAction[] = [];
   let state = before;
+  // Before the first action id is drawn: see lockAuditChain (the live feed reads by id).
+  if (actions.length > 0) await lockAuditChain(trx);
   for (const action of actions) {
     const row = await trx
       .insertInto('incident_action')
