@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { appendAudits } from '../audit/append-audit.js';
+import { appendAudits, lockAuditChain } from '../audit/append-audit.js';
 import type { Database } from '../store/database-schema.js';
 import type { IncidentAction, NewAction } from './incident-action.js';
 import { INCIDENT_CHANNEL } from './incident-bus.js';
@@ -71,6 +71,24 @@ export class IncidentBatch {
   }
 
   /**
+   * Draws the ids of the incidents this batch opens (one statement), before anything is
+   * written: the verification engine then decides on them in memory, in the same batch, and
+   * one write records both. A new incident's state and ref carry the id from here on.
+   */
+  async assignIds(trx: Transaction<Database>): Promise<void> {
+    const opening = [...this.#changes.values()].filter((c) => c.header.id === null);
+    if (opening.length === 0) return;
+    const { rows } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('incident', 'id'))::text as id from generate_series(1, ${opening.length})`.execute(trx);
+    opening.forEach((change, i) => {
+      const id = rows[i]!.id;
+      change.header.id = id;
+      const open = this.#open.get(change.header.account);
+      // The account's open incident is this one (unless it closed within the batch: then it is not open).
+      if (open !== undefined && open.id === '' && open.openingSeq === change.header.openingSeq) this.#open.set(change.header.account, { ...open, id });
+    });
+  }
+
+  /**
    * Writes everything: new incident headers, every action (one insert), each touched queue row
    * (one upsert), one audit row per action (one chained insert) and one NOTIFY. Resolves to the
    * last action id, or null when the batch changed nothing.
@@ -78,16 +96,16 @@ export class IncidentBatch {
   async write(trx: Transaction<Database>): Promise<string | null> {
     const changes = [...this.#changes.values()].filter((c) => c.actions.length > 0);
     if (changes.length === 0) return null;
-    const opening = changes.filter((c) => c.header.id === null);
+    // Before the first action id is drawn: see lockAuditChain (the live feed reads by id).
+    await lockAuditChain(trx);
+    const opening = changes.filter((c) => c.before === undefined);
     if (opening.length > 0) {
-      // One insert for every new incident; an account opens at most one per journal entry.
-      const rows = await trx
+      await this.assignIds(trx);
+      // One insert for every new incident, under the ids drawn for them.
+      await trx
         .insertInto('incident')
-        .values(opening.map(({ header }) => ({ account: header.account, customer_id: header.customerId, opened_at: new Date(header.openedAt), opening_seq: header.openingSeq })))
-        .returning(['id', 'account', 'opening_seq'])
+        .values(opening.map(({ header }) => ({ id: header.id!, account: header.account, customer_id: header.customerId, opened_at: new Date(header.openedAt), opening_seq: header.openingSeq })))
         .execute();
-      const ids = new Map(rows.map((r) => [`${r.account}/${r.opening_seq}`, r.id]));
-      for (const { header } of opening) header.id = ids.get(`${header.account}/${header.openingSeq}`)!;
     }
     const pending = changes.flatMap((c) => c.actions.map((action) => ({ action, incidentId: c.header.id! })));
     const stored: IncidentAction[] = [];

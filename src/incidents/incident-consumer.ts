@@ -52,7 +52,19 @@ export interface SignalForVerification {
   customer: CustomerCard | undefined;
 }
 
-export type VerifySignals = (trx: Transaction<Database>, signals: SignalForVerification[]) => Promise<() => void>;
+/**
+ * Decides what the batch's signals mean (src/verification), appending its record to `batch`,
+ * which the consumer then writes with the signals' own actions in one round of statements.
+ */
+export type VerifySignals = (trx: Transaction<Database>, signals: SignalForVerification[], batch: IncidentBatch) => Promise<VerifiedSignals>;
+
+/** What verification leaves to do once the batch is written. */
+export interface VerifiedSignals {
+  /** The in-transaction effects (110 outbox, guard requests, tickets): they read the written record. */
+  effects(trx: Transaction<Database>): Promise<void>;
+  /** What to do once the transaction has committed; `lastActionId`: wake the consoles with it (null: the caller does). */
+  afterCommit(lastActionId: string | null): () => void;
+}
 
 /**
  * Turns journaled signals into incidents, run by `runConsumer`: opens or joins in the
@@ -83,13 +95,17 @@ export function createIncidentConsumer(db: Kysely<Database>, deps: IncidentConsu
           signals.push({ account, event, incident, seq: entry.seq, receivedAt: entry.receivedAt, customer });
         }
       }
+      // New incidents get their ids now: verification decides on them before anything is written.
+      await batch.assignIds(trx);
+      const verified = deps.verify ? await deps.verify(trx, signals, batch) : undefined;
       const lastActionId = await batch.write(trx);
-      const verified = deps.verify ? await deps.verify(trx, signals) : undefined;
+      await verified?.effects(trx);
+      const afterVerification = verified?.afterCommit(null);
       // Live views read the feed when woken: only after the commit is there anything to read.
-      if (lastActionId !== null || verified) {
+      if (lastActionId !== null || afterVerification) {
         return () => {
           if (lastActionId !== null) deps.bus.published(lastActionId);
-          verified?.();
+          afterVerification?.();
         };
       }
     },

@@ -11,7 +11,8 @@ type Appended<T> = ColumnType<T, T, never>;
 
 /** The immutable header: history, the database refuses UPDATE and DELETE. */
 export interface IncidentTable {
-  id: ColumnType<string, never, never>;
+  /** Drawn by the incidents consumer before its batch is written (IncidentBatch.assignIds), else by the sequence. */
+  id: ColumnType<string, string | undefined, never>;
   account: Appended<string>;
   customer_id: Appended<string | null>;
   opened_at: Appended<Date>;

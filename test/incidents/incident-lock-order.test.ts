@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import t from 'tap';
+import { lockAuditChain } from '../../src/audit/append-audit.js';
 import { IncidentBatch } from '../../src/incidents/incident-batch.js';
+import { appendActions, lockIncident } from '../../src/incidents/incident-store.js';
 import { escalateUnsendable } from '../../src/uplink110/uplink-outbox.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
 import { dispatchWorld } from '../dispatch/dispatch-test-kit.js';
@@ -51,4 +53,44 @@ t.test('postgres: a transaction that appends to several incidents takes them all
   t.equal(escalated.status, 'fulfilled', escalated.status === 'rejected' ? String(escalated.reason) : 'the escalation committed');
   const escalations = await db.selectFrom('incident_action').select('incident_id').where('kind', '=', 'uplink_escalated').orderBy('incident_id').execute();
   t.same(escalations.map((e) => e.incident_id).sort(), [first, second].sort(), 'both incidents are told to call 110 by phone');
+});
+
+t.test('postgres: no incident action id is drawn before the audit lock is held, so ids commit in order and a live reader that has read past an id never misses a smaller one', { skip: postgres ? false : 'TEST_DATABASE_URL is not set' }, async (t) => {
+  const w = await dispatchWorld(t, postgres!);
+  const db = w.store.db;
+  await w.customer('34000');
+  await w.customer('34001');
+  const [, second] = [await w.alarm('34000'), await w.alarm('34001')];
+  const note = (message: string) => [{ at: w.clock.now, actor: 'system', journalSeq: null, kind: 'verification_notice' as const, detail: { urgency: 'normal' as const, message } }];
+  const lastId = async () => (await sql<{ v: string }>`select last_value::text as v from incident_action_id_seq`.execute(db)).rows[0]!.v;
+
+  // Another writer holds the audit lock (a big batch committing, a slow event loop).
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held!: () => void;
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  const holder = db.transaction().execute(async (trx) => {
+    await lockAuditChain(trx);
+    held();
+    await released;
+  });
+  await holding;
+  const before = await lastId();
+
+  // The incidents consumer's batch and a single append (dispatch, the uplink, an operator) wait for it before drawing ids.
+  const batchWrite = db.transaction().execute(async (trx) => {
+    const batch = new IncidentBatch();
+    await batch.load(trx, ['34000']);
+    batch.append('34000', note('batch'));
+    return batch.write(trx);
+  });
+  const single = db.transaction().execute(async (trx) => {
+    const loaded = (await lockIncident(trx, second))!;
+    return appendActions(trx, loaded.state, loaded.state, note('single'));
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal(await lastId(), before, 'no id drawn while another transaction holds the lock');
+  release();
+  await Promise.all([holder, batchWrite, single]);
+  t.equal((await db.selectFrom('incident_action').select('id').where('kind', '=', 'verification_notice').execute()).length, 2, 'both written once the lock is free');
 });

@@ -3,6 +3,7 @@ import type { CustomerCard } from '../../customers/customer-card.js';
 import { actionEvent, type NewAction } from '../../incidents/incident-action.js';
 import type { AlarmEvent } from '../../protocols/alarm-event.js';
 import { IncidentBatch } from '../../incidents/incident-batch.js';
+import type { VerifiedSignals } from '../../incidents/incident-consumer.js';
 import type { IncidentState } from '../../incidents/incident-state.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Database } from '../../store/database-schema.js';
@@ -67,9 +68,27 @@ const DROPPED = 'incident_not_open';
  */
 export async function runVerification(trx: Transaction<Database>, items: readonly VerificationItem[], deps: VerificationDeps): Promise<() => void> {
   if (items.length === 0) return () => undefined;
+  const incidents = new IncidentBatch();
+  const decided = await verifyInBatch(trx, items, deps, incidents);
+  const lastActionId = await incidents.write(trx);
+  await decided.effects(trx);
+  return decided.afterCommit(lastActionId);
+}
+
+/** What verifyInBatch leaves to do: the effects once the batch is written, then after commit. */
+export type DecidedVerification = VerifiedSignals;
+
+/**
+ * The shell's deciding half, on a batch of incidents the caller writes: locks and loads what
+ * `incidents` has not loaded yet (the incidents consumer's batch has them all), the engine
+ * states and policies, decides every item in order, saves the states, and appends the commands'
+ * record to `incidents` (not written). The incidents consumer so writes a batch's signals and
+ * their verification in one round of statements.
+ */
+export async function verifyInBatch(trx: Transaction<Database>, items: readonly VerificationItem[], deps: VerificationDeps, incidents: IncidentBatch): Promise<DecidedVerification> {
+  if (items.length === 0) return { effects: () => Promise.resolve(), afterCommit: () => () => undefined };
   const now = deps.now();
   const accounts = [...new Set(items.map((i) => i.account))];
-  const incidents = new IncidentBatch();
   await incidents.load(trx, accounts);
   const states = await lockVerificationStates(trx, accounts, now);
   const policies = await loadVerificationPolicies(trx, accounts);
@@ -149,22 +168,24 @@ export async function runVerification(trx: Transaction<Database>, items: readonl
     actions.sort((a, b) => Number(a.kind === 'closed') - Number(b.kind === 'closed'));
     incidents.append(account, actions);
   }
-  const lastActionId = await incidents.write(trx);
 
-  // After the incidents' record, so that what the effects append follows it (and reads it).
-  for (const f of forwards) await deps.effects.forward110?.(trx, { ...f.command, revision: f.revision, incident: f.incident });
-  for (const d of dispatches) await deps.effects.dispatchGuard?.(trx, { ...d, at: now });
-  for (const t of tickets) await deps.effects.openTicket?.(trx, { ...t, at: now });
-
-  return () => {
-    if (lastActionId !== null) deps.onPublished?.(lastActionId);
-    for (const { command } of commands) {
-      if (command.kind === 'start_callback') deps.callbacks.start(command);
-      else if (command.kind === 'cancel_callback') deps.callbacks.cancel(command);
-      else if (command.kind === 'answer_caller') deps.callbacks.answer(command);
-    }
-    const timers = commands.flatMap(({ command }) => (command.kind === 'start_timer' ? [command.at] : []));
-    if (timers.length > 0) deps.onTimers?.(timers.reduce((a, b) => Math.min(a, b)));
+  return {
+    // After the incidents' record, so that what the effects append follows it (and reads it).
+    async effects(trx) {
+      for (const f of forwards) await deps.effects.forward110?.(trx, { ...f.command, revision: f.revision, incident: f.incident });
+      for (const d of dispatches) await deps.effects.dispatchGuard?.(trx, { ...d, at: now });
+      for (const t of tickets) await deps.effects.openTicket?.(trx, { ...t, at: now });
+    },
+    afterCommit: (lastActionId) => () => {
+      if (lastActionId !== null) deps.onPublished?.(lastActionId);
+      for (const { command } of commands) {
+        if (command.kind === 'start_callback') deps.callbacks.start(command);
+        else if (command.kind === 'cancel_callback') deps.callbacks.cancel(command);
+        else if (command.kind === 'answer_caller') deps.callbacks.answer(command);
+      }
+      const timers = commands.flatMap(({ command }) => (command.kind === 'start_timer' ? [command.at] : []));
+      if (timers.length > 0) deps.onTimers?.(timers.reduce((a, b) => Math.min(a, b)));
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { SignalForVerification, VerifySignals } from '../../incidents/incident-consumer.js';
 import type { AlarmEvent } from '../../protocols/alarm-event.js';
 import type { VerificationInput } from '../verification-input.js';
-import { runVerification, type VerificationDeps, type VerificationItem } from './verification-run.js';
+import { verifyInBatch, type VerificationDeps, type VerificationItem } from './verification-run.js';
 
 /** An opening (disarmed) or closing (armed) report, or null: the engine judges intrusion by it. */
 export function armingChange(event: Pick<AlarmEvent, 'eventClass' | 'category' | 'qualifier'>): 'armed' | 'disarmed' | null {
@@ -21,14 +21,14 @@ export function signalInput(signal: SignalForVerification): VerificationInput {
   return { kind: 'alarm_signal', incidentId, event, zone, customer, receivedAt: signal.receivedAt };
 }
 
-/** The incident consumer's `verify`: every event of the batch, in journal order, through the engine. */
+/** The incident consumer's `verify`: every event of the batch, in journal order, through the engine, on the consumer's own batch. */
 export function createSignalVerifier(deps: VerificationDeps): VerifySignals {
-  return (trx, signals) => {
+  return (trx, signals, batch) => {
     const items: VerificationItem[] = signals.map((s) => {
       const input = signalInput(s);
       // Only an opening or closing raises an incident of its own (outside the schedule); a trouble's notice does not.
       return input.kind === 'arming' ? { account: s.account, input, origin: { event: s.event, seq: s.seq, receivedAt: s.receivedAt, customer: s.customer } } : { account: s.account, input };
     });
-    return runVerification(trx, items, deps);
+    return verifyInBatch(trx, items, deps, batch);
   };
 }
