@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { appendAudits, lockAuditChain } from '../audit/append-audit.js';
 import type { Database } from '../store/database-schema.js';
 import type { GuardCandidate } from './choose-guard.js';
