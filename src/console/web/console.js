@@ -376,6 +376,15 @@ function linkedZones(incident, card) {
   return new Set(zones.map((z) => z.principle).filter(Boolean)).size >= 2;
 }
 
+/** The checklist's guard line ([done, label, note]): the last guard's finding on site, else where the dispatch stands. */
+function guardCheck(i, actions) {
+  const report = actions.findLast((a) => a.kind === 'guard_reported');
+  if (report) return [true, '护卫报告 guard report', `${GUARD_FINDINGS[report.detail.finding] ?? report.detail.finding} ${report.detail.note}`];
+  const progress = actions.findLast((a) => a.kind === 'guard_assigned' || a.kind === 'guard_progress');
+  const where = progress?.kind === 'guard_progress' ? (GUARD_PROGRESS[progress.detail.status] ?? progress.detail.status) : progress ? `${progress.detail.guardName} 已派 assigned` : '';
+  return [false, '护卫报告 guard report', i.dispatchRequests > 0 ? `已派 dispatched ×${i.dispatchRequests}${where ? ` · ${where}` : ''}` : ''];
+}
+
 function renderDetail({ incident: i, actions, customer: c, history }) {
   const pane = $('#incident');
   // An operator may be typing in a form when an action arrives: keep what was typed.
@@ -429,7 +438,7 @@ function renderDetail({ incident: i, actions, customer: c, history }) {
           { class: 'checklist', id: 'checklist' },
           check(i.callbacks > 0, '回访 callback done', i.callbacks > 0 ? `(${i.callbacks})` : ''),
           check(linkedZones(i, c), '关联防区 linked zones in alarm', `防区 zones ${i.zonesInAlarm.map((z) => z ?? '?').join(', ') || '—'}`),
-          check(false, '护卫报告 guard report', i.dispatchRequests > 0 ? `已派 dispatched ×${i.dispatchRequests}; 报告暂不可用 reports not yet available` : ''),
+          check(...guardCheck(i, actions)),
           check(i.judged, '研判 judged', i.verdict ? VERDICTS[i.verdict] : ''),
           check(i.cleared, '消警 cleared (restored or disarmed)'),
         ),
