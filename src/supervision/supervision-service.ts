@@ -152,8 +152,11 @@ export function createSupervisionService(deps: SupervisionServiceDeps): Supervis
     }
   };
 
-  // A receiver's own status: this node's hardware, recorded whether or not it leads.
-  const flushReceivers = async () => {
+  // A receiver's own status: this node's hardware, recorded whether or not it leads. One write
+  // at a time, in order; `tick` and `stop` wait for the ones asked for before them.
+  let receiverWrites: Promise<void> = Promise.resolve();
+  const flushReceivers = () => (receiverWrites = receiverWrites.then(writeReceivers));
+  const writeReceivers = async () => {
     if (receiverEvents.length === 0) return;
     const batch = receiverEvents;
     receiverEvents = [];
@@ -211,6 +214,7 @@ export function createSupervisionService(deps: SupervisionServiceDeps): Supervis
         queue(late, settingsDetail);
         if (late.length > 0) logger.warn({ late: late.length, sample: late.slice(0, 5).map((e) => e.account) }, 'accounts late: communication fail');
         await flush();
+        await flushReceivers();
       } finally {
         ticking = undefined;
       }
@@ -304,6 +308,7 @@ export function createSupervisionService(deps: SupervisionServiceDeps): Supervis
       await ticking;
       await reloading;
       await flush();
+      await flushReceivers();
       fence = undefined;
     },
   };
