@@ -140,20 +140,25 @@ export async function startCentre(env: Record<string, string>, premises: Premise
     panel: (account, code, zone, qualifier = '1') => {
       seq = (seq % 9999) + 1;
       const frame = encodeDc09({ token: 'ADM-CID', seq, prefix: '0', account, data: `#${account}|${qualifier}${code} 01 ${String(zone).padStart(3, '0')}` });
-      return new Promise((resolve, reject) => {
-        const socket: Socket = connect({ host: '127.0.0.1', port: arc.dc09Port }, () => socket.write(frame));
-        let reply = '';
-        socket.on('data', (d) => {
-          reply += d.toString('latin1');
-          if (reply.includes('\r')) {
-            socket.end();
-            resolve(reply);
-          }
-        });
-        socket.on('error', reject);
-      });
+      return sendDc09Frame(arc.dc09Port, frame);
     },
   };
+}
+
+/** One DC-09 frame over a fresh TCP connection to 127.0.0.1:`port`; resolves to the receiver's reply (up to its CR). */
+export function sendDc09Frame(port: number, frame: Uint8Array | string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket: Socket = connect({ host: '127.0.0.1', port }, () => socket.write(frame));
+    let reply = '';
+    socket.on('data', (d) => {
+      reply += d.toString('latin1');
+      if (reply.includes('\r')) {
+        socket.end();
+        resolve(reply);
+      }
+    });
+    socket.on('error', reject);
+  });
 }
 
 /** Polls `probe` until it returns something other than undefined (or times out: a failure, not a measurement). */

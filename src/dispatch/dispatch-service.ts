@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { appendAudit } from '../audit/append-audit.js';
+import { appendAudit, lockAuditChain } from '../audit/append-audit.js';
 import type { IncidentAction, NewAction } from '../incidents/incident-action.js';
 import type { IncidentBus } from '../incidents/incident-bus.js';
 import { appendActions, lockIncident, type LockedIncident } from '../incidents/incident-store.js';
@@ -18,7 +18,6 @@ import {
   availableGuards,
   candidateOf,
   guardOf,
-  holdAuditLock,
   holdsActiveOrder,
   insertOrderHeader,
   isUuid,
@@ -142,8 +141,10 @@ const TICK_BATCH = 100;
 
 /**
  * The I/O shell around decideOrder: loads and locks (incident, then order, then the audit
- * chain's lock, then guards), decides, stores the events and the incident actions, sets guard
- * statuses, tells the verification engine of reports; after commit, wakes the live views.
+ * chain's lock, then guards: one lock order, so no deadlock; and a guard's status is read and
+ * written under the audit lock, so two orders never both take the same free guard), decides,
+ * stores the events and the incident actions, sets guard statuses, tells the verification
+ * engine of reports; after commit, wakes the live views.
  */
 export function createDispatchService(deps: DispatchServiceDeps): DispatchService {
   const { db, now, logger, policy, tickMs = TICK_MS } = deps;
@@ -199,7 +200,7 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
       }
       const loaded = await lockOrder(trx, orderId);
       if (!loaded) throw new DispatchError('ORDER_NOT_FOUND', `no dispatch order ${orderId}`);
-      await holdAuditLock(trx);
+      await lockAuditChain(trx);
       const decision = decideOrder(loaded.order, await input(trx, loaded.order), now(), policy);
       if (!decision.ok) throw new DispatchError(decision.code);
       if (decision.events.length === 0) return { order: loaded.order, guards: new Set<string>(), appended: undefined, afterCommit: [], changed: false };
@@ -217,7 +218,7 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
     const open = await activeOrderOf(trx, request.incidentId);
     if (open) return { created: false, order: open, message: `incident ${request.incidentId} already has dispatch order ${open.id} (${open.status}): no second order` };
     if (incident.state.status === 'closed') return { created: false, order: null, message: `incident ${request.incidentId} is closed: no guard is sent` };
-    await holdAuditLock(trx);
+    await lockAuditChain(trx);
     let named: GuardCandidate | null = null;
     if (request.guardId) {
       const guard = await loadGuard(trx, request.guardId);
@@ -393,7 +394,7 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
     async setGuardStatus(guardId, change) {
       const at = now();
       const guard = await db.transaction().execute(async (trx) => {
-        await holdAuditLock(trx);
+        await lockAuditChain(trx);
         const before = await loadGuard(trx, guardId);
         if (!before) throw new DispatchError('GUARD_NOT_REGISTERED');
         if (change.status !== before.status && change.status !== 'busy') {
@@ -415,7 +416,7 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
     async registerGuard(input, actor) {
       const at = new Date(now());
       return db.transaction().execute(async (trx) => {
-        await holdAuditLock(trx);
+        await lockAuditChain(trx);
         const user = isUuid(input.userId) ? await trx.selectFrom('app_user').select(['id', 'display_name', 'role', 'disabled']).where('id', '=', input.userId).executeTakeFirst() : undefined;
         if (!user || user.role !== 'guard' || user.disabled) throw new DispatchError('NOT_A_GUARD_USER', `user ${input.userId} is not an enabled user with role guard`);
         const row = await trx

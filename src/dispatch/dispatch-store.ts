@@ -1,5 +1,5 @@
 import { type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { appendAudits, lockAuditChain } from '../audit/append-audit.js';
+import { appendAudits } from '../audit/append-audit.js';
 import type { Database } from '../store/database-schema.js';
 import type { GuardCandidate } from './choose-guard.js';
 import {
@@ -17,15 +17,6 @@ import {
 import type { DispatchOrderEventTable, DispatchOrderStateTable, DispatchOrderTable, GuardTable } from './dispatch-tables.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/**
- * The audit chain's lock (src/audit/append-audit.ts), taken before dispatch reads or writes a
- * guard's status: every audited transaction takes it at its first audit row, and the incident
- * command that asks for a guard has taken it before dispatch runs in it. Taking it first here
- * too keeps one lock order (incident, order, audit, guards): no deadlock, and two orders never
- * both take the same free guard.
- */
-export const holdAuditLock = lockAuditChain;
 
 export function orderHeader(row: Selectable<DispatchOrderTable>): OrderHeader {
   return { id: row.id, incidentId: row.incident_id, account: row.account, requestedAt: row.requested_at.getTime(), reason: row.reason, requestedBy: row.requested_by };

@@ -5,9 +5,9 @@ import { appendAudit } from '../audit/append-audit.js';
 import { currentUser, requireRole } from '../auth/require-role.js';
 import { ApiError } from '../console/api-error.js';
 import type { Database } from '../store/database-schema.js';
-import { periodRate } from './period-rate.js';
+import { ONLINE_RATE_WARNING, periodRate } from './period-rate.js';
 import { accountParamsSchema, accountSettingsInputSchema, accountSettingsSchema, overviewQuerySchema, overviewSchema, rateQuerySchema, rateSchema } from './supervision-schemas.js';
-import { ONLINE_RATE_WARNING, type SupervisionService } from './supervision-service.js';
+import type { SupervisionService } from './supervision-service.js';
 import { loadTimelines } from './supervision-store.js';
 
 export interface SupervisionRouteDeps {

@@ -22,7 +22,6 @@ import {
 import { Supervisor, type LiveRate, type SupervisionEvent } from './supervisor.js';
 
 export const SUPERVISION_CONSUMER = 'supervision';
-export { ONLINE_RATE_WARNING };
 
 export interface SupervisionServiceDeps {
   db: Kysely<Database>;

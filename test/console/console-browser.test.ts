@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium } from 'playwright-core';
@@ -14,6 +13,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { encodeDc09 } from '../../src/protocols/dc09/encode-dc09.js';
 import { openDatabase } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
+import { sendDc09Frame } from '../../bench/support/scenario-centre.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
 import { repoRoot } from '../helpers/vectors.js';
 
@@ -23,19 +23,7 @@ const PASSWORD = 'night shift 2026';
 
 /** The ACK arrives once the journal has committed the frame: the clock of the 1 s requirement starts there. */
 function sendAlarm(port: number, seq: number, zone: number): Promise<string> {
-  const frame = encodeDc09({ token: 'ADM-CID', seq, prefix: '0', account: '1234', data: `#1234|1130 01 ${String(zone).padStart(3, '0')}` });
-  return new Promise((resolve, reject) => {
-    const socket: Socket = connect({ host: '127.0.0.1', port }, () => socket.write(frame));
-    let reply = '';
-    socket.on('data', (d) => {
-      reply += d.toString('latin1');
-      if (reply.includes('\r')) {
-        socket.end();
-        resolve(reply);
-      }
-    });
-    socket.on('error', reject);
-  });
+  return sendDc09Frame(port, encodeDc09({ token: 'ADM-CID', seq, prefix: '0', account: '1234', data: `#1234|1130 01 ${String(zone).padStart(3, '0')}` }));
 }
 
 t.test('an operator works a burglary in a real browser, live over DC-09 and WebSocket', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)` }, async (t) => {
