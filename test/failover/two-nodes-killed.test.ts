@@ -13,7 +13,9 @@ import { TEST_DATABASES } from '../helpers/databases.js';
 import { bankBody } from '../customers/customer-test-kit.js';
 
 const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
-const PANELS = 24;
+// Many panels at a low rate each: a panel sends one frame at a time, so on a loaded machine few
+// panels at a high rate each would send fewer than the 5,000 frames the test is about.
+const PANELS = 48;
 const ACCOUNT_BASE = 23000;
 const SECRET = 'the two nodes test secret of the 110 link';
 // A tighter lease than the defaults (500 / 2000 ms), so that a loaded test machine still shows the takeover well inside 3 s.
