@@ -27,6 +27,7 @@ export interface VerificationEffects {
   /** Enqueue the 110 notify; `revision` is the incident's count of forwards, its idempotency key with the incident id. */
   forward110?(trx: Transaction<Database>, forward: Command<'forward_110'> & { revision: number; incident: IncidentState }): Promise<void>;
   dispatchGuard?(trx: Transaction<Database>, order: Command<'dispatch_guard'> & { at: number }): Promise<void>;
+  /** Run while deciding, before the incidents' record is written (and the audit chain's lock taken): see verifyInBatch. */
   openTicket?(trx: Transaction<Database>, ticket: Command<'open_maintenance_ticket'> & { at: number }): Promise<void>;
 }
 
@@ -168,13 +169,16 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
     actions.sort((a, b) => Number(a.kind === 'closed') - Number(b.kind === 'closed'));
     incidents.append(account, actions);
   }
+  // Tickets now, before the caller's write takes the audit chain's lock: an operator's step on a
+  // ticket holds its row and then takes that lock, so the ticket must be taken first here too, or
+  // a repeat trouble in a batch that writes incident actions deadlocks with the step.
+  for (const t of tickets) await deps.effects.openTicket?.(trx, { ...t, at: now });
 
   return {
     // After the incidents' record, so that what the effects append follows it (and reads it).
     async effects(trx) {
       for (const f of forwards) await deps.effects.forward110?.(trx, { ...f.command, revision: f.revision, incident: f.incident });
       for (const d of dispatches) await deps.effects.dispatchGuard?.(trx, { ...d, at: now });
-      for (const t of tickets) await deps.effects.openTicket?.(trx, { ...t, at: now });
     },
     afterCommit: (lastActionId) => () => {
       if (lastActionId !== null) deps.onPublished?.(lastActionId);
