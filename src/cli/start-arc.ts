@@ -22,7 +22,7 @@ import { assertTerm } from '../failover/assert-term.js';
 import { createFailoverMetrics } from '../failover/failover-metrics.js';
 import { startLeaseKeeper } from '../failover/lease-keeper.js';
 import type { Database } from '../store/database-schema.js';
-import { buildForward } from '../uplink110/build-message.js';
+import { buildForward, buildWithdrawal } from '../uplink110/build-message.js';
 import { enqueueUplink } from '../uplink110/enqueue-uplink.js';
 import { startUplinkDelivery, type UplinkDelivery } from '../uplink110/uplink-delivery.js';
 import { createUplinkMetrics } from '../uplink110/uplink-metrics.js';
@@ -179,6 +179,10 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
         forward110: async (trx, f) => {
           const note = `confirmed again by the verification engine (${f.level})`;
           await enqueueUplink(trx, await buildForward(trx, { incidentId: f.incidentId, account: f.account, revision: f.revision, level: f.level, evidence: f.evidence, note, now: Date.now() }, customerCards.find));
+        },
+        cancel110: async (trx, c) => {
+          const cancel = await buildWithdrawal(trx, { incidentId: c.incidentId, revision: c.revision, reason: c.reason, now: c.at });
+          if (cancel) await enqueueUplink(trx, cancel);
         },
         dispatchGuard: async (trx, order) => {
           await dispatch.queueRequest(trx, { incidentId: order.incidentId, account: order.account, reason: order.reason, requestedBy: 'system', at: order.at });

@@ -53,15 +53,34 @@ export async function buildNotify(trx: Db, input: NotifyInput, findCard: (db: Db
  * left no case: the next forward reports the incident afresh.
  */
 export async function buildForward(trx: Db, input: NotifyInput & { note: string }, findCard?: (db: Db, account: string) => Promise<CustomerCard | undefined>): Promise<UplinkMessage> {
+  if (!(await holdsReport(trx, input.incidentId))) return buildNotify(trx, input, findCard);
+  return buildUpdate({ incidentId: input.incidentId, revision: input.revision, note: input.note, evidence: input.evidence, now: input.now });
+}
+
+/**
+ * Whether 110 holds a report of the incident, i.e. has (or is about to have) a case of it: its
+ * notify is pending or accepted. A notify refused, or never sent (the uplink off), left none.
+ */
+export async function holdsReport(trx: Db, incidentId: string): Promise<boolean> {
   const reported = await trx
     .selectFrom('uplink_outbox')
     .select('id')
-    .where('incident_id', '=', input.incidentId)
+    .where('incident_id', '=', incidentId)
     .where('kind', '=', 'notify')
     .where('status', 'in', ['pending', 'accepted'])
     .executeTakeFirst();
-  if (reported === undefined) return buildNotify(trx, input, findCard);
-  return buildUpdate({ incidentId: input.incidentId, revision: input.revision, note: input.note, evidence: input.evidence, now: input.now });
+  return reported !== undefined;
+}
+
+/**
+ * The withdrawal of an incident closed as false or a test: a cancel on 110's case while 110
+ * holds a report of it (see holdsReport), else undefined: nothing there to withdraw. A cancel
+ * queued behind a notify still pending goes once the notify is answered (the outbox's order).
+ *
+ * @example const cancel = await buildWithdrawal(trx, { incidentId, revision: 2, reason: 'judged a test by alice', now }); if (cancel) await enqueueUplink(trx, cancel);
+ */
+export async function buildWithdrawal(trx: Db, input: { incidentId: string; revision: number; reason: string; now: number }): Promise<UplinkMessage | undefined> {
+  return (await holdsReport(trx, input.incidentId)) ? buildCancel(input) : undefined;
 }
 
 /** The notify payload: pure, from what buildNotify read. */

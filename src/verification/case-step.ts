@@ -1,8 +1,9 @@
 import type { Evidence } from './evidence.js';
-import type { ConsoleUrgency, TimerPurpose, VerificationCommand } from './verification-command.js';
+import type { ConsoleUrgency, FalseOutcome, TimerPurpose, VerificationCommand } from './verification-command.js';
 import { threatensLife, type VerificationLevel } from './verification-level.js';
 import type { VerificationPolicy } from './verification-policy.js';
 import { MAX_EVIDENCE, MAX_TRIPS, type CallTarget, type VerificationCase, type VerificationNote, type VerificationResult, type VerificationState, type ZoneTrip } from './verification-state.js';
+import { cancel110 } from './withdraw-report.js';
 
 /**
  * One decision on one incident's verification, as a short list of named moves (call the next
@@ -12,6 +13,7 @@ import { MAX_EVIDENCE, MAX_TRIPS, type CallTarget, type VerificationCase, type V
  *   forward that was not one (the police must learn that lives are now at risk);
  * - a forward always carries evidence: what decided it, then every alarm of the incident;
  * - one guard per incident from the engine (the operator may send more from the console);
+ * - a report to 110 is withdrawn only when the incident went there and is closed as false;
  * - a call stopped is cancelled, and its timers forgotten, so a late answer changes nothing.
  */
 export class CaseStep {
@@ -117,6 +119,17 @@ export class CaseStep {
     this.case.timers = [];
     const evidence = [...decisive, ...this.case.trips.map((t) => t.evidence)];
     this.commands.push({ kind: 'close_as_false', incidentId: this.case.incidentId, outcome, evidence });
+  }
+
+  /**
+   * Withdraw the incident's report at 110, now that it is closed as `outcome`: only when it went
+   * there, by the engine's forward or, as `forwardedTo110` says, one on the incident's record
+   * (the operator's). False when it never did: 110 has nothing to withdraw.
+   */
+  withdraw110(forwardedTo110: boolean, how: 'judged' | 'closed as', outcome: FalseOutcome, operator: string): boolean {
+    if (this.case.forwarded === null && !forwardedTo110) return false;
+    this.commands.push(cancel110(this.case.incidentId, this.account, how, outcome, operator));
+    return true;
   }
 
   private nextSeq(): number {

@@ -3,7 +3,7 @@ import { onAlarm } from './on-alarm.js';
 import { onArming } from './on-arming.js';
 import { onCallbackOutcome } from './on-callback-outcome.js';
 import { onGuardReport } from './on-guard-report.js';
-import { onIncidentClosed } from './on-incident-closed.js';
+import { onIncidentClosed, onUnverifiedClosed } from './on-incident-closed.js';
 import { onOperatorVerdict } from './on-operator-verdict.js';
 import { onTimerExpired } from './on-timer-expired.js';
 import type { VerificationInput } from './verification-input.js';
@@ -34,13 +34,15 @@ export function decideVerification(state: VerificationState, input: Verification
     case 'operator_verdict':
     case 'incident_closed': {
       const kase = state.case;
-      if (kase === null || kase.incidentId !== input.incidentId || kase.stage === 'closed') return { state, commands: [], note: 'no_open_case' };
+      if (kase === null || kase.incidentId !== input.incidentId || kase.stage === 'closed') {
+        return input.kind === 'incident_closed' ? onUnverifiedClosed(state, input) : { state, commands: [], note: 'no_open_case' };
+      }
       if (input.kind === 'operator_verdict' && input.verdict === 'real' && input.evidence.trim() === '') return { state, commands: [], note: 'evidence_required' };
       const step = new CaseStep(state, kase, now, policy);
       if (input.kind === 'callback_outcome') onCallbackOutcome(step, input);
       else if (input.kind === 'guard_report') onGuardReport(step, input);
       else if (input.kind === 'operator_verdict') onOperatorVerdict(step, input);
-      else onIncidentClosed(step);
+      else onIncidentClosed(step, input);
       return step.result();
     }
     default:

@@ -10,7 +10,7 @@ type CallbackInput = Extract<VerificationInput, { kind: 'callback_outcome' }>;
 /**
  * A callback's outcome (口令复核):
  * - the right passcode closes the incident as a user false alarm (unless already forwarded:
- *   then the operator decides whether to cancel at 110);
+ *   then the operator decides, and closing it as false withdraws it at 110);
  * - the duress code confirms it silently: the caller hears what the right passcode gets, the
  *   console reads "confirmed by callback", and only the 110 forward and the guard's order say duress;
  * - a wrong code or a refusal is suspicious: forwarded (`confirm`) or a guard sent (`dispatch`); on
@@ -28,7 +28,7 @@ export function onCallbackOutcome(step: CaseStep, input: CallbackInput): void {
   switch (input.result) {
     case 'passcode':
       step.answerCaller(input.callId, 'code_accepted');
-      if (c.stage === 'confirmed') return step.notify('high', `Right passcode from ${input.contact} after the incident was forwarded: the operator decides whether to cancel at 110.`);
+      if (c.stage === 'confirmed') return step.notify('high', `Right passcode from ${input.contact} after the incident was forwarded: the operator decides (closed as false, it is withdrawn at 110).`);
       step.closeAsFalse('user_false_alarm', [evidence]);
       return step.notify('low', `Right passcode from ${input.contact}: closed as a user false alarm.`);
     case 'duress':

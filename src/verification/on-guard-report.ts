@@ -6,7 +6,8 @@ type GuardInput = Extract<VerificationInput, { kind: 'guard_report' }>;
 
 /**
  * A guard's on-site report (出勤核实) decides: real → confirmed and forwarded; false → closed as a
- * device false alarm (unless already forwarded: then the operator decides whether to cancel);
+ * device false alarm (unless already forwarded: then the operator decides, and closing it as false
+ * withdraws it at 110);
  * no access → escalated to the operator, and the call list tried again for a keyholder.
  */
 export function onGuardReport(step: CaseStep, input: GuardInput): void {
@@ -21,7 +22,7 @@ export function onGuardReport(step: CaseStep, input: GuardInput): void {
       return step.notify('high', `Guard ${input.guardId} confirms a real alarm: ${forwarded ? 'forwarded to 110' : 'already with 110'}.`);
     }
     case 'false':
-      if (c.stage === 'confirmed') return step.notify('high', `Guard ${input.guardId} reports a false alarm after the incident was forwarded: the operator decides whether to cancel at 110.`);
+      if (c.stage === 'confirmed') return step.notify('high', `Guard ${input.guardId} reports a false alarm after the incident was forwarded: the operator decides (closed as false, it is withdrawn at 110).`);
       step.closeAsFalse('device_false_alarm', [evidence]);
       return step.notify('low', `Guard ${input.guardId} reports a false alarm: closed.`);
     case 'no_access':

@@ -7,6 +7,9 @@ export type ConsoleUrgency = 'critical' | 'high' | 'normal' | 'low';
 
 export type TimerPurpose = 'call_answer' | 'fire_callback';
 
+/** How an incident closes when its alarm was not real: what withdraws a report at 110. */
+export type FalseOutcome = Extract<Outcome, 'user_false_alarm' | 'device_false_alarm' | 'test'>;
+
 /**
  * What the engine asks the shell to do; each carries what the shell needs to do it without
  * reading the engine's state. The engine never performs them and never assumes they succeeded:
@@ -38,11 +41,17 @@ export type VerificationCommand =
    */
   | { kind: 'forward_110'; incidentId: string; account: string; revision: number; level: VerificationLevel; evidence: Evidence[] }
   /**
+   * To the 110 uplink: withdraw the incident's report (ASAP cancel), as it was forwarded and is
+   * closed as false or a test. `reason` names the outcome and who judged it. The shell numbers its
+   * revision and sends it only when 110 holds a report of the incident.
+   */
+  | { kind: 'cancel_110'; incidentId: string; account: string; reason: string }
+  /**
    * A line on the operators' console. `incidentId` null: no incident is open for it (an opening
    * outside the schedule): the shell raises a low-priority incident for it.
    */
   | { kind: 'notify_console'; incidentId: string | null; account: string; urgency: ConsoleUrgency; message: string }
-  | { kind: 'close_as_false'; incidentId: string; outcome: Extract<Outcome, 'user_false_alarm' | 'device_false_alarm' | 'test'>; evidence: Evidence[] }
+  | { kind: 'close_as_false'; incidentId: string; outcome: FalseOutcome; evidence: Evidence[] }
   /** `dedupeKey`: one open ticket per account, code and zone; the shell keeps a repeat on the open one. */
   | { kind: 'open_maintenance_ticket'; account: string; dedupeKey: string; code: string; zone: number | null; description: string };
 

@@ -1,5 +1,5 @@
 import type { CustomerCard, ZoneCard } from '../customers/customer-card.js';
-import type { Verdict } from '../incidents/incident-action.js';
+import type { Outcome, Verdict } from '../incidents/incident-action.js';
 import type { AlarmEvent } from '../protocols/alarm-event.js';
 import type { GuardFinding } from './evidence.js';
 
@@ -34,9 +34,13 @@ export type VerificationInput =
     }
   | { kind: 'guard_report'; incidentId: string; guardId: string; finding: GuardFinding; note: string }
   | { kind: 'timer_expired'; timerId: string }
-  | { kind: 'operator_verdict'; incidentId: string; operator: string; verdict: Verdict; evidence: string }
-  /** The operator closed the incident: the engine stops verifying it. */
-  | { kind: 'incident_closed'; incidentId: string }
+  /**
+   * `forwardedTo110` (here and on a close): the incident's record holds a forward to 110, the
+   * operator's own included, which the engine's case does not know of.
+   */
+  | { kind: 'operator_verdict'; incidentId: string; operator: string; verdict: Verdict; evidence: string; forwardedTo110: boolean }
+  /** The operator closed the incident with `outcome`: the engine stops verifying it. */
+  | { kind: 'incident_closed'; incidentId: string; operator: string; outcome: Outcome; forwardedTo110: boolean }
   | {
       kind: 'arming';
       change: 'armed' | 'disarmed';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { TEST_DATABASES } from '../helpers/databases.js';
 import { DURESS, eventually, GUARDS, MANAGER, OWNER, PASSCODE, PREMISES, startCentre } from './scenario-kit.js';
 
@@ -17,6 +17,7 @@ interface ActionView {
 const ACCOUNTS = {
   passcode: '5001', linked: '5002', holdUp: '5003', duress: '5004', guardReal: '5005', guardFalse: '5006',
   rejected: '5007', down: '5008', disarmed: '5009', onTest: '5010', fire: '5011', trouble: '5012', suspended: '5013',
+  withdrawn: '5014', suspendedForwarded: '5015',
 } as const;
 
 /** The end-to-end verification scenarios of issue 5: real receiver, real HTTP, a simulated 110, scripted callbacks and guards. */
@@ -25,7 +26,7 @@ t.test(`${database.name}: verification end to end`, async (t) => {
   const c = await startCentre(t, database, Object.values(ACCOUNTS).map((account) => ({
     account,
     ...(account === ACCOUNTS.onTest && { serviceStatus: 'on_test' as const }),
-    ...(account === ACCOUNTS.suspended && { serviceStatus: 'suspended' as const }),
+    ...((account === ACCOUNTS.suspended || account === ACCOUNTS.suspendedForwarded) && { serviceStatus: 'suspended' as const }),
   })));
 
   const incidentOf = (account: string) =>
@@ -196,6 +197,50 @@ t.test(`${database.name}: verification end to end`, async (t) => {
     const inc = await incidentOf(ACCOUNTS.suspended);
     await actionSeen(inc.id, 'verification_notice', (a) => a.detail.urgency === 'critical' && /suspended/.test(String(a.detail.message)));
     t.same(received(inc.id), []);
+  });
+
+  const act = async (t: Test, id: string, body: object) => t.equal((await c.api('operator', 'POST', `/api/incidents/${id}/actions`, body)).status, 201, `the operator: ${JSON.stringify(body)}`);
+  /** The incident's cancels in the outbox, once 110 has answered them, and as 110 received them. */
+  const withdrawal = async (id: string) => {
+    await actionSeen(id, 'uplink_accepted', (a) => a.detail.message === 'cancel');
+    const { body } = await c.api<{ messages: { kind: string; revision: number; status: string }[] }>('operator', 'GET', `/api/uplink110/outbox?incidentId=${id}`);
+    return { outbox: body.messages.filter((m) => m.kind === 'cancel'), received: received(id).filter((m) => m.kind === 'cancel') };
+  };
+
+  await t.test('a forwarded hold-up the operator closes as a user false alarm: withdrawn at 110, once', async (t) => {
+    await c.panel(ACCOUNTS.withdrawn, '122', 4);
+    const inc = await incidentOf(ACCOUNTS.withdrawn);
+    const accepted = await actionSeen(inc.id, 'uplink_accepted');
+    await act(t, inc.id, { kind: 'acknowledge' });
+    await act(t, inc.id, { kind: 'close', outcome: 'user_false_alarm', note: 'the cashier leaned on the button' });
+    const w = await withdrawal(inc.id);
+    t.match(w.outbox, [{ revision: 2, status: 'accepted' }], 'exactly one cancel in the outbox, the revision after the forward');
+    t.equal(w.outbox.length, 1);
+    t.equal(w.received.length, 1, '110 received it once');
+    t.match(w.received[0], { answer: 'accepted', caseNumber: accepted.detail.caseNumber, payload: { kind: 'cancel', revision: 2, reason: /^closed as a user false alarm by \S+$/ } });
+    t.match(c.sim.cases().find((k) => k.incidentId === inc.id), { status: 'withdrawn' }, 'the police stand down');
+  });
+
+  await t.test("a suspended customer's hold-up the operator forwarded by hand, then closed as false: withdrawn too", async (t) => {
+    await c.panel(ACCOUNTS.suspendedForwarded, '122', 4);
+    const inc = await incidentOf(ACCOUNTS.suspendedForwarded);
+    await actionSeen(inc.id, 'verification_notice', (a) => /suspended/.test(String(a.detail.message)));
+    await act(t, inc.id, { kind: 'acknowledge' });
+    await act(t, inc.id, { kind: 'forward_110', note: 'hold-up on camera' });
+    await actionSeen(inc.id, 'uplink_accepted');
+    await act(t, inc.id, { kind: 'close', outcome: 'test', note: 'the customer was testing the button' });
+    const w = await withdrawal(inc.id);
+    t.match(w.outbox, [{ revision: 2, status: 'accepted' }]);
+    t.match(w.received, [{ payload: { reason: /^closed as a test by / } }]);
+  });
+
+  await t.test('a forwarded incident closed as real is not withdrawn', async (t) => {
+    const inc = await incidentOf(ACCOUNTS.holdUp);
+    await act(t, inc.id, { kind: 'acknowledge' });
+    await act(t, inc.id, { kind: 'close', outcome: 'real', note: 'robbery, the police have it' });
+    await actionSeen(inc.id, 'closed');
+    const { body } = await c.api<{ messages: { kind: string }[] }>('operator', 'GET', `/api/uplink110/outbox?incidentId=${inc.id}`);
+    t.same(body.messages.map((m) => m.kind), ['notify'], 'nothing but the report');
   });
 });
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildCancel, buildForward, buildNotify } from '../../src/uplink110/build-message.js';
+import { buildCancel, buildForward, buildNotify, buildWithdrawal } from '../../src/uplink110/build-message.js';
 import { enqueueUplink } from '../../src/uplink110/enqueue-uplink.js';
 import { sendMessage } from '../../src/uplink110/send-message.js';
 import { loadIncident } from '../../src/incidents/incident-store.js';
@@ -180,6 +180,27 @@ for (const database of TEST_DATABASES) {
       const rows = await w.outbox(id);
       t.same(rows.map((r) => r.status), ['accepted', 'accepted']);
       t.equal(rows[1]!.case_number, rows[0]!.case_number);
+      t.match(await w.actions(id), [{ kind: 'uplink_accepted', message: 'notify' }, { kind: 'uplink_accepted', revision: 1, message: 'cancel', caseNumber: rows[0]!.case_number }], "110's answer to the cancel is on the incident");
+      t.match(w.sim.received().find((m) => m.messageId === `${id}/1/cancel`), { kind: 'cancel', answer: 'accepted', payload: { reason: 'a guard found the premises secure' } }, '110 lists it as received');
+      t.match(w.sim.cases().find((c) => c.incidentId === id), { status: 'withdrawn', disposition: 'withdrawn by the centre: a guard found the premises secure' }, 'and stands the case down');
+    });
+
+    await t.test('a withdrawal goes only where 110 holds a report: its notify pending or accepted', async (t) => {
+      const withdraw = (incidentId: string) => w.db.transaction().execute((trx) => buildWithdrawal(trx, { incidentId, revision: 2, reason: 'closed as a test by op-1', now: w.now() }));
+      const never = await w.alarm('7006');
+      t.equal(await withdraw(never), undefined, 'never reported: nothing to withdraw');
+      const refused = await w.alarm('7007');
+      w.sim.setMode('accept', ['7007']);
+      await enqueue(refused, '7007');
+      await deliver();
+      w.sim.setMode('accept', []);
+      t.equal((await w.outbox(refused))[0]!.status, 'rejected');
+      t.equal(await withdraw(refused), undefined, '110 refused the report: it has no case to withdraw');
+      const pending = await w.alarm('7008');
+      await enqueue(pending, '7008');
+      t.match(await withdraw(pending), { incidentId: pending, revision: 2, kind: 'cancel', payload: { kind: 'cancel', messageId: `${pending}/2/cancel`, reason: 'closed as a test by op-1' } }, 'a notify not answered yet: the cancel follows it');
+      await deliver();
+      t.match(await withdraw(pending), { kind: 'cancel' }, 'accepted: withdrawn on its case');
     });
 
     await t.test('110 refuses a message not signed with the shared key', async (t) => {

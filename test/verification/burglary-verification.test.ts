@@ -144,12 +144,12 @@ t.test('a wrong code or a refusal is suspicious', async (t) => {
 
 t.test('an operator\'s verdict: real needs evidence and forwards; false closes', async (t) => {
   const s = new Scenario().given([alarm('130', 1)]);
-  t.equal(s.when({ kind: 'operator_verdict', incidentId: 'inc-1', operator: 'alice', verdict: 'real', evidence: '  ' }).note, 'evidence_required');
+  t.equal(s.when({ kind: 'operator_verdict', incidentId: 'inc-1', operator: 'alice', verdict: 'real', evidence: '  ', forwardedTo110: false }).note, 'evidence_required');
   t.equal(s.commands.filter((c) => c.kind === 'forward_110').length, 0);
-  const r = s.when({ kind: 'operator_verdict', incidentId: 'inc-1', operator: 'alice', verdict: 'real', evidence: 'camera 2: two men at the till' });
+  const r = s.when({ kind: 'operator_verdict', incidentId: 'inc-1', operator: 'alice', verdict: 'real', evidence: 'camera 2: two men at the till', forwardedTo110: false });
   t.match(only(r.commands, 'forward_110'), [{ level: 'operator_confirmed', evidence: [{ kind: 'operator', operator: 'alice', note: 'camera 2: two men at the till' }, { kind: 'alarm' }] }]);
   const f = new Scenario().given([alarm('130', 1)]);
-  t.match(only(f.when({ kind: 'operator_verdict', incidentId: 'inc-1', operator: 'alice', verdict: 'test', evidence: '' }).commands, 'close_as_false'), [{ outcome: 'test' }]);
+  t.match(only(f.when({ kind: 'operator_verdict', incidentId: 'inc-1', operator: 'alice', verdict: 'test', evidence: '', forwardedTo110: false }).commands, 'close_as_false'), [{ outcome: 'test' }]);
 });
 
 t.test('inputs for another incident or a closed case change nothing and say why', async (t) => {

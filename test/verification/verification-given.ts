@@ -1,5 +1,6 @@
 import type { CustomerCard, ZoneCard } from '../../src/customers/customer-card.js';
 import { deepFreeze } from '../../src/config/deep-freeze.js';
+import type { Outcome, Verdict } from '../../src/incidents/incident-action.js';
 import type { AlarmEvent } from '../../src/protocols/alarm-event.js';
 import { decideVerification } from '../../src/verification/decide-verification.js';
 import type { VerificationCommand, VerificationCommandKind } from '../../src/verification/verification-command.js';
@@ -55,6 +56,12 @@ export function callback(callId: string | null, result: VerificationCallResult, 
 }
 
 export const guard = (finding: 'real' | 'false' | 'no_access'): VerificationInput => ({ kind: 'guard_report', incidentId: INCIDENT, guardId: 'g7', finding, note: `found ${finding}` });
+
+/** An operator's verdict (研判); `forwardedTo110`: the incident's record holds a forward (the operator's own, say). */
+export const verdict = (v: Verdict, evidence = '', forwardedTo110 = false, operator = 'alice'): VerificationInput => ({ kind: 'operator_verdict', incidentId: INCIDENT, operator, verdict: v, evidence, forwardedTo110 });
+
+/** The operator closes the incident with an outcome (结案). */
+export const closed = (outcome: Outcome, forwardedTo110 = false, operator = 'bob'): VerificationInput => ({ kind: 'incident_closed', incidentId: INCIDENT, operator, outcome, forwardedTo110 });
 
 /**
  * A scenario: inputs applied in order, each at its time, against a frozen state (so a decision

@@ -7,6 +7,8 @@ import type { VerificationInput, VerificationCallResult } from '../../src/verifi
 import { BURGLARY_LEVELS, threatensLife, type VerificationLevel } from '../../src/verification/verification-level.js';
 import { VERIFICATION_PRESETS, type VerificationPolicy } from '../../src/verification/verification-policy.js';
 import { MAX_EVIDENCE, MAX_TRIPS } from '../../src/verification/verification-state.js';
+import { OUTCOMES } from '../../src/incidents/incident-action.js';
+import { isFalseOutcome } from '../../src/verification/withdraw-report.js';
 import { alarm, OWNER_MOBILE, PREMISES, Scenario, shop, T0 } from './verification-given.js';
 
 /** A small seeded generator (mulberry32): the walks are random but every run is the same. */
@@ -50,11 +52,12 @@ function walk(seed: number, policy: VerificationPolicy): Walk {
       now = Math.max(now, timer.at);
       input = { kind: 'timer_expired', timerId: timer.timerId };
     } else if (roll < 0.83) input = { kind: 'guard_report', incidentId, guardId: 'g1', finding: pick(['real', 'false', 'no_access'] as const), note: '' };
-    else if (roll < 0.88) input = { kind: 'operator_verdict', incidentId, operator: 'alice', verdict: pick(['real', 'user_false_alarm', 'device_false_alarm', 'test'] as const), evidence: pick(['', 'camera 1 shows a person']) };
+    else if (roll < 0.88) input = { kind: 'operator_verdict', incidentId, operator: 'alice', verdict: pick(['real', 'user_false_alarm', 'device_false_alarm', 'test'] as const), evidence: pick(['', 'camera 1 shows a person']), forwardedTo110: false };
     else if (roll < 0.95) input = { kind: 'arming', change: pick(['armed', 'disarmed'] as const), user: 1, incidentId: null, customer };
     else {
-      incident += 1; // the operator closed it; the next alarm opens another
-      continue;
+      // The operator closes it (now and then after a forward of their own); the next alarm opens another.
+      input = { kind: 'incident_closed', incidentId, operator: 'bob', outcome: pick(OUTCOMES), forwardedTo110: next() < 0.2 };
+      incident += 1;
     }
     inputs.push([input, now]);
     s.when(input, now);
@@ -91,6 +94,7 @@ t.test(`invariants over ${WALKS} random walks of every preset`, async (t) => {
   let forwards = 0;
   let emergencies = 0;
   let duressCalls = 0;
+  let cancels = 0;
   const failures = new Set<string>();
   const fail = (what: string) => failures.add(what);
   for (let seed = 1; seed <= WALKS; seed++) {
@@ -99,6 +103,7 @@ t.test(`invariants over ${WALKS} random walks of every preset`, async (t) => {
     const seen = new Set<string>();
     const lifeForwarded = new Set<string>();
     const lastLevel = new Map<string, VerificationLevel>();
+    const reported = new Set<string>();
     scenario.results.forEach((result, i) => {
       const [input] = inputs[i]!;
       const forwardsHere = result.commands.filter((c): c is Extract<VerificationCommand, { kind: 'forward_110' }> => c.kind === 'forward_110');
@@ -116,6 +121,18 @@ t.test(`invariants over ${WALKS} random walks of every preset`, async (t) => {
         lastLevel.set(f.incidentId, f.level);
         if (threatensLife(f.level)) lifeForwarded.add(f.incidentId);
       }
+      // A report at 110 (the engine's forward, or one by hand) is withdrawn when, and only when, the incident closes as false.
+      for (const f of forwardsHere) reported.add(f.incidentId);
+      const closedAs = input.kind === 'incident_closed' ? input.outcome : result.commands.find((x) => x.kind === 'close_as_false')?.outcome;
+      const byHand = (input.kind === 'incident_closed' || input.kind === 'operator_verdict') && input.forwardedTo110;
+      const withdrawals = result.commands.filter((x) => x.kind === 'cancel_110');
+      cancels += withdrawals.length;
+      if ('incidentId' in input && input.incidentId !== null && isFalseOutcome(closedAs ?? null) && (reported.has(input.incidentId) || byHand)) {
+        if (withdrawals.length !== 1) fail('a forwarded incident closed as false and not withdrawn once');
+      } else if (withdrawals.length > 0) {
+        fail('a cancel of an incident not forwarded, or not closed as false');
+      }
+      for (const c of withdrawals) reported.delete(c.incidentId);
       for (const c of result.commands) if (c.kind === 'close_as_false') lastLevel.delete(c.incidentId);
       if (input.kind === 'alarm_signal' && alarmRoute(input.event, input.zone) === 'emergency') {
         emergencies += 1;
@@ -145,7 +162,7 @@ t.test(`invariants over ${WALKS} random walks of every preset`, async (t) => {
     if (JSON.stringify(again.results) !== JSON.stringify(scenario.results)) fail('a replay gave other answers');
   }
   t.same([...failures], [], 'no invariant broken');
-  t.ok(forwards > 100 && emergencies > 100 && duressCalls > 20, `the walks reached the rules (${forwards} forwards, ${emergencies} emergencies, ${duressCalls} duress codes)`);
+  t.ok(forwards > 100 && emergencies > 100 && duressCalls > 20 && cancels > 20, `the walks reached the rules (${forwards} forwards, ${emergencies} emergencies, ${duressCalls} duress codes, ${cancels} cancels)`);
 });
 
 t.test('a hold-up never waits, whatever the state it arrives in', async (t) => {

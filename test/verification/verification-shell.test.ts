@@ -33,11 +33,13 @@ async function centre(t: Test, db: Kysely<Database>, account: string, overrides:
   const forwards: { incidentId: string; revision: number; level: string }[] = [];
   const dispatches: { incidentId: string; reason: string }[] = [];
   const tickets: string[] = [];
+  const cancels: { incidentId: string; revision: number; reason: string; at: number }[] = [];
   const callbacks: CallbackProvider = { start: (c) => calls.push(c), cancel: (c) => calls.push(c), answer: (c) => calls.push(c) };
   const effects: VerificationEffects = {
     forward110: async (_trx, f) => void forwards.push({ incidentId: f.incidentId, revision: f.revision, level: f.level }),
     dispatchGuard: async (_trx, d) => void dispatches.push({ incidentId: d.incidentId, reason: d.reason }),
     openTicket: async (_trx, k) => void tickets.push(k.dedupeKey),
+    cancel110: async (_trx, k) => void cancels.push({ incidentId: k.incidentId, revision: k.revision, reason: k.reason, at: k.at }),
   };
   const verification = createVerificationService(db, { now: () => now, logger: silent, callbacks, effects });
   const timers = verification.startTimers({ pollMs: 3_600_000 });
@@ -58,6 +60,7 @@ async function centre(t: Test, db: Kysely<Database>, account: string, overrides:
     forwards,
     dispatches,
     tickets,
+    cancels,
     advance: (ms: number) => void (now += ms),
     now: () => now,
     /** A signal received now, through the journal and the consumer. */
@@ -171,6 +174,37 @@ for (const database of TEST_DATABASES) t.test(`${database.name}: the verificatio
     t.equal(await c.timers.tick(), 0, 'no timer is left');
     await c.submit({ kind: 'callback_outcome', incidentId: inc.id, callId: call.kind === 'start_callback' ? call.callId : null, contact: 'premises', phone: PREMISES, result: 'wrong_code' });
     t.same(c.dispatches, [], 'a late wrong code sends nobody');
+    t.same(c.cancels, [], 'never forwarded: nothing to withdraw at 110');
+  });
+
+  t.test('an operator judging a forwarded incident false closes it and withdraws it at 110, as its next revision', async (t) => {
+    const c = await centre(t, db, String(++accounts));
+    await c.signal(c.cid('130', 1));
+    c.advance(5 * MIN);
+    await c.signal(c.cid('130', 3));
+    const inc = await c.incident();
+    t.match(c.forwards, [{ incidentId: inc.id, revision: 1 }]);
+    c.advance(3 * MIN);
+    await c.operator(inc.id, { kind: 'acknowledge' }, { kind: 'judge', verdict: 'user_false_alarm', evidence: 'the owner was inside' });
+    t.same(c.cancels, [{ incidentId: inc.id, revision: 2, reason: 'judged a user false alarm by op-1', at: T0 + 8 * MIN }]);
+    const after = await c.incident();
+    t.equal(after.status, 'closed');
+    t.match(after.actions.find((a) => a.kind === 'closed')?.detail, { outcome: 'user_false_alarm' });
+    t.match(after.actions.filter((a) => a.kind === 'verification_notice').at(-1)?.detail, { message: /withdrawn at 110/ });
+  });
+
+  t.test('an operator closing a forwarded incident as a false alarm withdraws it; as real, it stays with 110', async (t) => {
+    const holdUp = await centre(t, db, String(++accounts));
+    await holdUp.signal(holdUp.cid('122', 4));
+    const inc = await holdUp.incident();
+    await holdUp.operator(inc.id, { kind: 'acknowledge' }, { kind: 'close', outcome: 'user_false_alarm', note: 'the cashier leaned on the button' });
+    t.same(holdUp.cancels, [{ incidentId: inc.id, revision: 2, reason: 'closed as a user false alarm by op-1', at: T0 }]);
+    t.equal((await holdUp.incident()).status, 'closed');
+
+    const real = await centre(t, db, String(++accounts));
+    await real.signal(real.cid('122', 4));
+    await real.operator((await real.incident()).id, { kind: 'acknowledge' }, { kind: 'close', outcome: 'real', note: 'robbery, police on site' });
+    t.same(real.cancels, []);
   });
 
   t.test('an operator judging it real forwards it with the operator as evidence', async (t) => {

@@ -470,9 +470,10 @@ function actionNote(a) {
   if (a.kind === 'callback_recorded') return `${d.contact} ${d.phone} ${CALLBACK_RESULTS[d.result] ?? d.result} ${d.note}`;
   if (a.kind === 'judged') return `${VERDICTS[d.verdict] ?? d.verdict} ${d.evidence}`;
   if (a.kind === 'priority_raised') return `${d.from} → ${d.to}`;
-  if (a.kind === 'uplink_accepted') return `案件号 case ${d.caseNumber}`;
-  if (a.kind === 'uplink_rejected') return d.reason;
-  if (a.kind === 'uplink_escalated') return { not_accepted_in_time: '110未及时受理 not accepted in time', rejected: '110拒收 refused', uplink_off: '110联网未启用 uplink off' }[d.reason] ?? d.reason;
+  const withdrawal = d.message === 'cancel' ? '撤回 withdrawal · ' : ''; // the 110 uplink's answer to a cancel
+  if (a.kind === 'uplink_accepted') return `${withdrawal}案件号 case ${d.caseNumber}`;
+  if (a.kind === 'uplink_rejected') return `${withdrawal}${d.reason}`;
+  if (a.kind === 'uplink_escalated') return withdrawal + ({ not_accepted_in_time: '110未及时受理 not accepted in time', rejected: '110拒收 refused', uplink_off: '110联网未启用 uplink off' }[d.reason] ?? d.reason);
   if (a.kind === 'guard_assigned') return `${d.guardName} 预计到达 ETA ${new Date(d.predictedArrivalAt).toLocaleTimeString()}${d.contractedArrivalAt ? ` 合同 contract ${new Date(d.contractedArrivalAt).toLocaleTimeString()}` : ''}`;
   if (a.kind === 'guard_progress') return GUARD_PROGRESS[d.status] ?? d.status;
   if (a.kind === 'guard_reported') return `${GUARD_FINDINGS[d.finding] ?? d.finding} ${d.note}`;

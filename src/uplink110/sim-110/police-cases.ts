@@ -5,7 +5,10 @@ import type { ReceivedPayload as UplinkPayload, UplinkAnswer } from '../uplink-w
 export const SIM_MODES = ['accept', 'reject', 'down'] as const;
 export type SimMode = (typeof SIM_MODES)[number];
 
-/** A police case: one per (incident, revision) the simulated 110 accepted. */
+/**
+ * A police case: one per incident the simulated 110 accepted a notify of. `withdrawn`: the
+ * centre cancelled its report; the police stand down (no further planned reports).
+ */
 export interface PoliceCase {
   caseNumber: string;
   incidentId: string;
@@ -14,7 +17,7 @@ export interface PoliceCase {
   level: string;
   premises: string;
   receivedAt: string;
-  status: 'received' | PoliceStatus;
+  status: 'received' | PoliceStatus | 'withdrawn';
   disposition: string | null;
 }
 
@@ -65,6 +68,8 @@ export class PoliceCases {
     } else {
       const known = [...this.#cases.values()].find((c) => c.incidentId === payload.incidentId);
       answer = known ? { status: 'accepted', caseNumber: known.caseNumber } : { status: 'rejected', reason: `no case for incident ${payload.incidentId}` };
+      // The centre withdraws its report: the case is closed as withdrawn, with the centre's reason.
+      if (known && payload.kind === 'cancel') Object.assign(known, { status: 'withdrawn', disposition: `withdrawn by the centre: ${payload.reason}` });
     }
     this.#answers.set(payload.messageId, answer);
     return this.#keep(payload, answer, now, opened);
@@ -83,6 +88,11 @@ export class PoliceCases {
 
   received(): ReceivedMessage[] {
     return [...this.#received];
+  }
+
+  /** Whether the centre withdrew the case (its planned reports are not sent). */
+  withdrawn(caseNumber: string): boolean {
+    return this.#cases.get(caseNumber)?.status === 'withdrawn';
   }
 
   cases(): PoliceCase[] {

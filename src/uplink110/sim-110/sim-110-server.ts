@@ -40,7 +40,8 @@ export interface Sim110 {
 /**
  * The simulated police 110 centre (`arc sim-110`): its own HTTP server. `POST /api/incidents`
  * checks the link's signature and answers as configured (accepted with a case number, rejected
- * with a reason, or 503 when down), the same answer to a repeat; `GET /api/received` lists what
+ * with a reason, or 503 when down), the same answer to a repeat; a cancel on a case withdraws it
+ * (status `withdrawn`, no further planned reports); `GET /api/received` lists what
  * it got, `GET /api/cases` its cases, `POST /api/control` switches the mode, `GET /` is the
  * liaison's page. It never reads arc: it only pushes its case updates to arc.
  *
@@ -99,6 +100,7 @@ export async function startSim110(options: Sim110Options = {}): Promise<Sim110> 
           for (const step of dispositionSteps(options.dispositions)) {
             const timer = setTimeout(() => {
               timers.delete(timer);
+              if (book.withdrawn(opened.caseNumber)) return; // stood down: the centre cancelled its report
               void report(opened.caseNumber, step.status, step.disposition).catch(() => undefined);
             }, step.afterMs);
             timers.add(timer);

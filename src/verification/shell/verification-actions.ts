@@ -46,7 +46,7 @@ export function evidenceLine(e: Evidence): string {
  * The incident actions that record one engine command on its incident, in the engine's order;
  * commands with no incident record (timers, answering the caller, tickets) give none. `revision`:
  * the incident's own count of forwards, which the uplink keys its idempotency on (an operator's
- * manual forward counts too).
+ * manual forward counts too). A withdrawal at 110 (`cancel_110`) has no action of its own.
  */
 export function commandActions(command: VerificationCommand, ctx: { at: number; priority: Priority; revision: number }): NewAction[] {
   const base = { at: ctx.at, actor: VERIFICATION_ACTOR, journalSeq: null };
@@ -83,6 +83,7 @@ export function commandActions(command: VerificationCommand, ctx: { at: number; 
     case 'start_timer':
     case 'answer_caller':
     case 'open_maintenance_ticket':
+    case 'cancel_110': // on the record as the close, the engine's notice and the uplink's answer
       return [];
   }
 }

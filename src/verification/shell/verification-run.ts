@@ -5,6 +5,7 @@ import type { AlarmEvent } from '../../protocols/alarm-event.js';
 import { IncidentBatch } from '../../incidents/incident-batch.js';
 import type { VerifiedSignals } from '../../incidents/incident-consumer.js';
 import type { IncidentState } from '../../incidents/incident-state.js';
+import { lockIncident } from '../../incidents/incident-store.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Database } from '../../store/database-schema.js';
 import type { CallbackProvider } from './callback-provider.js';
@@ -15,6 +16,7 @@ import type { VerificationInput } from '../verification-input.js';
 import type { VerificationMetrics } from './verification-metrics.js';
 import { loadVerificationPolicies, lockVerificationStates, saveVerificationStates } from './verification-store.js';
 import type { VerificationState } from '../verification-state.js';
+import { isFalseOutcome } from '../withdraw-report.js';
 
 type Command<K extends VerificationCommand['kind']> = Extract<VerificationCommand, { kind: K }>;
 
@@ -26,6 +28,11 @@ type Command<K extends VerificationCommand['kind']> = Extract<VerificationComman
 export interface VerificationEffects {
   /** Enqueue the 110 notify; `revision` is the incident's count of forwards, its idempotency key with the incident id. */
   forward110?(trx: Transaction<Database>, forward: Command<'forward_110'> & { revision: number; incident: IncidentState }): Promise<void>;
+  /**
+   * Enqueue the 110 cancel when 110 holds a report of the incident; `revision` is the incident's
+   * next after its forwards (so its key never meets theirs), `at` when it was decided.
+   */
+  cancel110?(trx: Transaction<Database>, cancel: Command<'cancel_110'> & { revision: number; at: number }): Promise<void>;
   dispatchGuard?(trx: Transaction<Database>, order: Command<'dispatch_guard'> & { at: number }): Promise<void>;
   /** Run while deciding, before the incidents' record is written (and the audit chain's lock taken): see verifyInBatch. */
   openTicket?(trx: Transaction<Database>, ticket: Command<'open_maintenance_ticket'> & { at: number }): Promise<void>;
@@ -60,6 +67,8 @@ export interface SignalOrigin {
 
 /** Where an engine command's actions could not go: its incident is closed or is not the account's open one. */
 const DROPPED = 'incident_not_open';
+/** A withdrawal at 110 of an incident that did not end closed as false or a test. */
+const NOT_FALSE = 'not_closed_as_false';
 
 /**
  * The thin shell around the engine, for one transaction: locks the accounts' open incidents and
@@ -135,10 +144,16 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
   const forwards: { command: Command<'forward_110'>; revision: number; incident: IncidentState }[] = [];
   const dispatches: Command<'dispatch_guard'>[] = [];
   const tickets: Command<'open_maintenance_ticket'>[] = [];
+  const cancels: Command<'cancel_110'>[] = [];
   const revisions = new Map<string, number>();
   for (const { account, command, origin } of commands) {
     if (command.kind === 'open_maintenance_ticket') {
       tickets.push(command);
+      continue;
+    }
+    if (command.kind === 'cancel_110') {
+      // For an incident closing: by the engine in this batch, or by the operator just before (not open any more).
+      cancels.push(command);
       continue;
     }
     const incidentId = 'incidentId' in command ? command.incidentId : null;
@@ -179,6 +194,16 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
     async effects(trx) {
       for (const f of forwards) await deps.effects.forward110?.(trx, { ...f.command, revision: f.revision, incident: f.incident });
       for (const d of dispatches) await deps.effects.dispatchGuard?.(trx, { ...d, at: now });
+      for (const c of cancels) {
+        // Its incident is locked by this transaction already, and its record written above.
+        const incident = (await lockIncident(trx, c.incidentId))?.state;
+        if (incident?.status !== 'closed' || !isFalseOutcome(incident.outcome)) {
+          deps.metrics?.dropped.inc({ command: c.kind, reason: NOT_FALSE });
+          continue;
+        }
+        // Numbered as the forwards are: the incident's next revision after them.
+        await deps.effects.cancel110?.(trx, { ...c, revision: (incident.forwards ?? (incident.forwardedTo110 ? 1 : 0)) + 1, at: now });
+      }
     },
     afterCommit: (lastActionId) => () => {
       if (lastActionId !== null) deps.onPublished?.(lastActionId);

@@ -42,7 +42,7 @@ export function createVerificationService(db: Kysely<Database>, deps: Verificati
     },
     inTransaction,
     async afterOperatorActions(trx, incident, stored) {
-      const inputs = stored.flatMap((a) => operatorInput(incident.id, a));
+      const inputs = stored.flatMap((a) => operatorInput(incident, a));
       if (inputs.length === 0) return () => undefined;
       return runVerification(trx, inputs.map((input) => ({ account: incident.account, input })), withTimers);
     },
@@ -64,14 +64,17 @@ export function createVerificationService(db: Kysely<Database>, deps: Verificati
  * plain form counts as a passcode check by ear: reached and verified is the passcode, reached and
  * not verified a wrong code. The duress code is only recognised when arc checks the code itself
  * (POST /api/incidents/:id/verification-calls), so that the operator need not say it aloud.
+ * A verdict and a close say whether the incident's record holds a forward to 110 (`incident`:
+ * its state after the operator's actions), so that one of the operator's own is withdrawn too.
  */
-export function operatorInput(incidentId: string, action: IncidentAction): VerificationInput[] {
+export function operatorInput(incident: Pick<IncidentState, 'id' | 'forwardedTo110'>, action: IncidentAction): VerificationInput[] {
   if (action.actor === VERIFICATION_ACTOR) return [];
+  const { id: incidentId, forwardedTo110 } = incident;
   switch (action.kind) {
     case 'judged':
-      return [{ kind: 'operator_verdict', incidentId, operator: action.actor, verdict: action.detail.verdict, evidence: action.detail.evidence }];
+      return [{ kind: 'operator_verdict', incidentId, operator: action.actor, verdict: action.detail.verdict, evidence: action.detail.evidence, forwardedTo110 }];
     case 'closed':
-      return [{ kind: 'incident_closed', incidentId }];
+      return [{ kind: 'incident_closed', incidentId, operator: action.actor, outcome: action.detail.outcome, forwardedTo110 }];
     case 'callback_recorded': {
       const { contact, phone, result, passcodeVerified } = action.detail;
       const outcome: VerificationCallResult | null =
