@@ -71,6 +71,34 @@ for (const database of TEST_DATABASES) {
       t.match(await w.receiving.append(signalReception({ peer: 'p:4', dedupKey: 'a4' })), { seq: String }, 'drained: straight to the journal again');
     });
 
+    await t.test('under steady traffic the spool still empties and hands back to the journal while receptions keep coming, in order', async (t) => {
+      const w = await world(t, store, join(dir, 'e.jsonl'));
+      w.journal.failing = true;
+      t.same(await w.receiving.append(signalReception({ peer: 'e:0', dedupKey: 'e0' })), { spooled: true });
+      w.journal.failing = false;
+      // Four senders, each with one reception out at a time (as panels are): there is always
+      // one arriving while the drainer commits, so "drained when the spool is seen empty" would never come.
+      const until = Date.now() + 1_500;
+      let n = 0;
+      const outcomes: { peer: string; direct: boolean; at: number }[] = [];
+      await Promise.all(
+        [0, 1, 2, 3].map(async () => {
+          while (Date.now() < until) {
+            const peer = `e:${++n}`;
+            const result = await w.receiving.append(signalReception({ peer, dedupKey: `e${n}` }));
+            outcomes.push({ peer, direct: 'seq' in result, at: Date.now() });
+            await new Promise((resolve) => setTimeout(resolve, 1));
+          }
+        }),
+      );
+      await w.drained();
+      const handedBack = outcomes.find((o) => o.direct)?.at ?? Infinity;
+      t.ok(handedBack < until - 500, `the spool handed back to the journal under load (${handedBack < Infinity ? `${until - handedBack} ms before the end` : 'never'}; ${n} receptions)`);
+      t.same(outcomes.filter((o) => o.at > handedBack && !o.direct), [], 'and stayed with it');
+      const peers = (await w.rows()).map((r) => r.peer).filter((p) => p.startsWith('e:'));
+      t.same(peers, Array.from({ length: n + 1 }, (_, i) => `e:${i}`), 'every reception is journaled once, in the order they came');
+    });
+
     await t.test('a commit that hangs is given up on after spoolAfterMs: the reception is spooled and ACKed', async (t) => {
       const w = await world(t, store, join(dir, 'b.jsonl'));
       w.journal.hanging = true;

@@ -31,6 +31,15 @@ export interface SpoolingJournalDeps {
 
 const SPOOLED: SpooledReception = { spooled: true };
 
+/** The hand-back waits for a drain commit of at most this many lines: milliseconds, not a panel's patience. */
+const HANDBACK_LINES = 50;
+
+/** The drainer committing the spool's last lines; `opened` resolves when it is done (or gives up). */
+interface Handback {
+  opened: Promise<void>;
+  open: () => void;
+}
+
 /**
  * The receivers' journal: receptions go to the journal while the database takes them, and to the
  * node's local spool (fsynced before the ACK) when a commit fails or takes longer than
@@ -38,6 +47,11 @@ const SPOOLED: SpooledReception = { spooled: true };
  * journal receives them in the order they came; a drainer moves the spool into the journal
  * (de-duplicated there: a reception whose slow commit did land after all is recorded as a
  * duplicate, not processed twice) and hands back to the direct path when the spool is empty.
+ *
+ * Under steady traffic a reception arrives during every drain commit, so the spool would never be
+ * seen empty: once the database takes the drainer's commits again and it has reached the spool's
+ * end, new receptions wait for it (the hand-back, at most half of `spoolAfterMs`) instead of adding
+ * to the spool, and go straight to the journal, in order, when the last lines are in.
  */
 export class SpoolingJournal implements JournalWriter {
   readonly #deps: SpoolingJournalDeps;
@@ -46,6 +60,8 @@ export class SpoolingJournal implements JournalWriter {
   #closed = false;
   #warned = false;
   #wake: (() => void) | undefined;
+  /** Held while the drainer commits the spool's last lines: receptions wait for it rather than spool. */
+  #handback: Handback | undefined;
 
   constructor(deps: SpoolingJournalDeps) {
     this.#deps = deps;
@@ -73,6 +89,10 @@ export class SpoolingJournal implements JournalWriter {
 
   async append(reception: Reception): Promise<JournalEntry | SpooledReception> {
     if (this.#closed) throw new JournalClosedError();
+    if (this.#spooling && this.#handback) {
+      await this.#awaitHandback(performance.now() + this.#deps.spoolAfterMs / 2);
+      if (this.#closed) throw new JournalClosedError();
+    }
     if (this.#spooling) return this.#spool(reception, 'backlog');
     const committed = this.#deps.journal.append(reception);
     let timer: NodeJS.Timeout | undefined;
@@ -126,30 +146,68 @@ export class SpoolingJournal implements JournalWriter {
 
   async #drain(): Promise<void> {
     const { spool, logger, drainBatch = 500 } = this.#deps;
-    while (!this.#closed) {
-      const read = await spool.read(drainBatch);
-      if (read.lines.length === 0) {
-        if (spool.depth === 0) {
-          // Nothing written or waiting to be: new receptions may go straight to the journal again.
-          this.#spooling = false;
-          this.#gauge();
-          logger.info({ spool: spool.path }, 'the local spool is drained: receiving into the journal again');
-          return;
-        }
-        await this.#sleep(10); // lines still being written
-        continue;
-      }
-      try {
-        await this.#append(read);
-      } catch (err) {
-        if (!(await this.#databaseUp())) {
-          logger.warn({ err, depth: spool.depth }, 'the database is still away: the spool waits');
-          await this.#sleep(this.#deps.retryMs ?? 1_000);
+    let committing = false; // the last drain commit succeeded: the database is back
+    try {
+      while (!this.#closed) {
+        const read = await spool.read(drainBatch);
+        if (read.lines.length === 0) {
+          if (spool.depth === 0) {
+            // Nothing written or waiting to be: new receptions may go straight to the journal again.
+            this.#spooling = false;
+            this.#gauge();
+            logger.info({ spool: spool.path }, 'the local spool is drained: receiving into the journal again');
+            return;
+          }
+          await this.#sleep(10); // lines still being written
           continue;
         }
-        // The database is up and refused the batch: find the line it refuses.
-        await this.#appendOneByOne(read);
+        // The spool's last few lines, and the database takes commits: hold new receptions back while these go in.
+        if (committing && read.lines.length < drainBatch && read.lines.length <= HANDBACK_LINES) this.#holdHandback();
+        try {
+          await this.#append(read);
+          committing = true;
+        } catch (err) {
+          committing = false;
+          this.#openHandback(); // no hand-back soon: the receptions waiting for it go to the spool
+          if (!(await this.#databaseUp())) {
+            logger.warn({ err, depth: spool.depth }, 'the database is still away: the spool waits');
+            await this.#sleep(this.#deps.retryMs ?? 1_000);
+            continue;
+          }
+          // The database is up and refused the batch: find the line it refuses.
+          await this.#appendOneByOne(read);
+        }
       }
+    } finally {
+      this.#openHandback();
+    }
+  }
+
+  #holdHandback(): void {
+    if (this.#handback) return;
+    let open = () => {};
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    this.#handback = { opened, open };
+  }
+
+  /** Lets the receptions waiting for the hand-back go on: to the journal if it happened, else to the spool. */
+  #openHandback(): void {
+    const handback = this.#handback;
+    this.#handback = undefined;
+    handback?.open();
+  }
+
+  /** Waits while a hand-back is under way, until `deadline` (performance.now()) at the latest. */
+  async #awaitHandback(deadline: number): Promise<void> {
+    let handback: Handback | undefined;
+    while (this.#spooling && (handback = this.#handback)) {
+      const ms = deadline - performance.now();
+      if (ms <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+      const outcome = await Promise.race([handback.opened, late]);
+      clearTimeout(timer);
+      if (outcome === 'late') return;
     }
   }
 
