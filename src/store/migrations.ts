@@ -13,6 +13,7 @@ import * as m0011 from '../../migrations/0011_verification.js';
 import * as m0012 from '../../migrations/0012_maintenance.js';
 import * as m0013 from '../../migrations/0013_complaints.js';
 import * as m0014 from '../../migrations/0014_dispatch_requests.js';
+import * as m0015 from '../../migrations/0015_report_indexes.js';
 
 /**
  * Every migration, in order, by static import: no directory scan, so it works the same from
@@ -33,6 +34,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012_maintenance': m0012,
   '0013_complaints': m0013,
   '0014_dispatch_requests': m0014,
+  '0015_report_indexes': m0015,
 };
 
 export class MigrationError extends Error {
