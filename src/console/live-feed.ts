@@ -9,6 +9,7 @@ import type { IncidentBus } from '../incidents/incident-bus.js';
 import type { Database } from '../store/database-schema.js';
 import { lastActionId, sharedLiveReader } from './live-feed-reader.js';
 import { LiveSession } from './live-session.js';
+import { keepSocketAlive } from './socket-keep-alive.js';
 
 export interface LiveFeedDeps {
   db: Kysely<Database>;
@@ -66,17 +67,12 @@ export function registerLiveFeed(scope: FastifyInstance, deps: LiveFeedDeps): vo
       let session: LiveSession | undefined;
       // Subscribed before the start point is read, so that no commit falls between the two.
       const unsubscribe = deps.bus.onPublished((id) => session?.wake(id));
-      let alive = true;
-      socket.on('pong', () => (alive = true));
-      const tick = setInterval(() => {
-        if (!alive) return socket.terminate();
-        alive = false;
-        socket.ping();
+      const stopPings = keepSocketAlive(socket, pingIntervalMs, () => {
         session?.sendControl({ type: 'ping', seq: session.last, serverTime: new Date(deps.now()).toISOString() });
         session?.wake();
-      }, pingIntervalMs);
+      });
       socket.on('close', () => {
-        clearInterval(tick);
+        stopPings();
         unsubscribe();
       });
       const begin = async () => {

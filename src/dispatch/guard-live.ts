@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { currentUser, requireRole } from '../auth/require-role.js';
+import { keepSocketAlive } from '../console/socket-keep-alive.js';
 import type { IncidentBus } from '../incidents/incident-bus.js';
 import type { Database } from '../store/database-schema.js';
 import type { DispatchBus } from './dispatch-bus.js';
@@ -152,18 +153,13 @@ export function registerGuardLive(scope: FastifyInstance, deps: GuardLiveDeps): 
         deps.dispatchBus.onChanged((ids) => ids.includes(user.id) && session.wake()),
         deps.incidentBus?.onPublished(() => session.wakeSoon()) ?? (() => {}),
       ];
-      let alive = true;
-      socket.on('pong', () => (alive = true));
       const poll = setInterval(() => session.wake(), pollMs);
-      const ping = setInterval(() => {
-        if (!alive) return socket.terminate();
-        alive = false;
-        socket.ping();
+      const stopPings = keepSocketAlive(socket, pingIntervalMs, () => {
         if (socket.readyState === OPEN) socket.send(JSON.stringify({ type: 'ping', serverTime: new Date(deps.now()).toISOString() }));
-      }, pingIntervalMs);
+      });
       socket.on('close', () => {
         clearInterval(poll);
-        clearInterval(ping);
+        stopPings();
         session.close();
         for (const stop of stops) stop();
       });
