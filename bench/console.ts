@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createUser } from '../src/auth/user-store.js';
 import { startArc } from '../src/cli/start-arc.js';
-import { importCustomers } from '../src/customers/customer-import.js';
 import { createLogger } from '../src/observability/logger.js';
 import { openDatabase } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrations.js';
 import { benchArcConfig } from './support/bench-arc-config.js';
+import { importBenchCustomers } from './support/bench-customers.js';
 import { cpuMark, cpuShare, processTicks } from './measure.js';
 
 const { values: opts, positionals } = parseArgs({
@@ -120,12 +120,7 @@ async function main(): Promise<void> {
     const setup = await openDatabase(config);
     await migrateToLatest(setup.db);
     // Real customer cards: the consumer looks one up for every alarm.
-    const rows = Array.from({ length: PANELS }, (_, i) => {
-      const account = String(ACCOUNT_BASE + i);
-      return { where: `panel ${i}`, value: { name: `Bench customer ${i}`, address: `${i} Bench Road`, contractType: 'lease', serviceStatus: 'in_service', accounts: [{ number: account }], zones: [{ account, number: 1, name: 'Hall PIR', type: 'burglary', principle: 'pir' }], contacts: [{ name: 'Owner', relation: 'owner', phones: ['13900000000'] }] } };
-    });
-    const imported = await importCustomers(setup.db, rows, { now: () => new Date(), source: 'bench' });
-    if (imported.rejected.length > 0) throw new Error(`bench customers rejected: ${JSON.stringify(imported.rejected[0])}`);
+    await importBenchCustomers(setup.db, PANELS, ACCOUNT_BASE);
     await createUser(setup.db, { username: 'bench-operator', displayName: 'Bench operator', role: 'operator', password: PASSWORD });
     await setup.close();
 
