@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { actionView, incidentView, type ActionView, type IncidentView } from '../incidents/incident-schemas.js';
+import type { CommittedActions } from '../incidents/incident-bus.js';
 import type { IncidentState } from '../incidents/incident-state.js';
 import { incidentAction } from '../incidents/incident-store.js';
 import type { Database } from '../store/database-schema.js';
@@ -57,21 +58,95 @@ export async function lastActionId(db: Kysely<Database>): Promise<string> {
   return row?.last == null ? '0' : String(row.last);
 }
 
+/** One read of the feed: actions after `since`, at most `limit`. */
+export type ReadLiveActions = (since: string, limit: number) => Promise<LivePage>;
+
+/** The feed as every console of this server reads it: see `sharedLiveReader`. */
+export interface SharedLiveReader {
+  read: ReadLiveActions;
+  /**
+   * Every commit the bus tells of (this node's and, on PostgreSQL, the others'), with what it
+   * wrote when this process wrote it: reads inside the newest such commit are served from memory.
+   */
+  published(actionId: string, committed?: CommittedActions): void;
+}
+
 /**
- * `readLiveActions` shared by every console of this server: consoles that are caught up all ask
- * for the same page when a commit wakes them, and one read (and one set of objects, serialized
- * once: see `serializedAction`) then serves them all, however many consoles are connected.
+ * The feed shared by every console of this server. Consoles that are caught up all ask for the
+ * same page when a commit wakes them: one read (and one set of objects, serialized once: see
+ * `serializedMessage`) then serves them all, however many are connected. A commit this process
+ * made itself (the incidents consumer's batch) is served from memory, without reading back what
+ * it just wrote: in an alarm storm that read was a second round of queries per batch between
+ * the commit and the consoles. Only the newest commit the bus has told of is served so: a page
+ * shorter than asked means "nothing after it", which memory can say only of the newest. Anything
+ * else (another writer's commit, a console further behind) is read from the database.
  */
-export function sharedLiveReader(db: Kysely<Database>): (since: string, limit: number) => Promise<LivePage> {
+export function sharedLiveReader(readFeed: ReadLiveActions): SharedLiveReader {
   const inFlight = new Map<string, Promise<LivePage>>();
-  return (since, limit) => {
-    const key = `${since}:${limit}`;
-    const running = inFlight.get(key);
-    if (running) return running;
-    const read = readLiveActions(db, since, limit).finally(() => inFlight.delete(key));
-    inFlight.set(key, read);
-    return read;
+  let remembered: RememberedCommit | undefined;
+  let newest = 0n;
+  return {
+    published(actionId, committed) {
+      if (/^[0-9]{1,19}$/.test(actionId) && BigInt(actionId) > newest) newest = BigInt(actionId);
+      if (committed && committed.actions.length > 0) remembered = new RememberedCommit(committed);
+    },
+    read(since, limit) {
+      const from = BigInt(since);
+      if (remembered?.covers(from) && remembered.last >= newest) return Promise.resolve(remembered.page(from, limit));
+      const key = `${since}:${limit}`;
+      const running = inFlight.get(key);
+      if (running) return running;
+      const read = readFeed(since, limit).finally(() => inFlight.delete(key));
+      inFlight.set(key, read);
+      return read;
+    },
   };
+}
+
+/** One remembered commit as live actions, built once for every console that reads it. */
+class RememberedCommit {
+  readonly #after: bigint;
+  /** The id of its last action. */
+  readonly last: bigint;
+  readonly #ids: bigint[];
+  readonly #actions: LiveAction[];
+  readonly #receivedAt = new Map<string, number>();
+
+  constructor(committed: CommittedActions) {
+    this.#after = BigInt(committed.after);
+    this.#ids = committed.actions.map((a) => BigInt(a.id));
+    this.last = this.#ids[this.#ids.length - 1]!;
+    const views = new Map<string, IncidentView>();
+    this.#actions = committed.actions.map((a) => {
+      let incident = views.get(a.incidentId);
+      if (incident === undefined) {
+        const state = committed.states.get(a.incidentId);
+        if (state === undefined) throw new Error(`committed actions of incident ${a.incidentId} without its state`);
+        incident = incidentView(state);
+        views.set(a.incidentId, incident);
+      }
+      const at = a.journalSeq === null ? undefined : committed.receivedAt.get(a.journalSeq);
+      if (at !== undefined) this.#receivedAt.set(a.id, at);
+      return { type: 'action', seq: a.id, incident, action: actionView(a) };
+    });
+  }
+
+  /** Whether every action after `since` up to this commit's last is in it. */
+  covers(since: bigint): boolean {
+    return this.#after <= since && since < this.last;
+  }
+
+  page(since: bigint, limit: number): LivePage {
+    let first = 0;
+    while (this.#ids[first]! <= since) first++;
+    const actions = this.#actions.slice(first, first + limit);
+    const receivedAt = new Map<string, number>();
+    for (const a of actions) {
+      const at = this.#receivedAt.get(a.seq);
+      if (at !== undefined) receivedAt.set(a.seq, at);
+    }
+    return { actions, receivedAt };
+  }
 }
 
 const serialized = new WeakMap<object, string>();

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { currentUser, requireRole } from '../auth/require-role.js';
 import type { IncidentBus } from '../incidents/incident-bus.js';
 import type { Database } from '../store/database-schema.js';
-import { lastActionId, sharedLiveReader } from './live-feed-reader.js';
+import { lastActionId, readLiveActions, sharedLiveReader } from './live-feed-reader.js';
 import { LiveSession } from './live-session.js';
 import { keepSocketAlive } from './socket-keep-alive.js';
 
@@ -54,7 +54,9 @@ const liveQuerySchema = z.object({
 export function registerLiveFeed(scope: FastifyInstance, deps: LiveFeedDeps): void {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const pingIntervalMs = deps.pingIntervalMs ?? PING_INTERVAL_MS;
-  const readShared = sharedLiveReader(deps.db);
+  const feed = sharedLiveReader((since, limit) => readLiveActions(deps.db, since, limit));
+  // Added before any console's wake-up, so that the reader has heard of a commit before they read it.
+  deps.bus.onPublished((id, committed) => feed.published(id, committed));
   app.get(
     '/api/live',
     {
@@ -79,7 +81,7 @@ export function registerLiveFeed(scope: FastifyInstance, deps: LiveFeedDeps): vo
         const since = req.query.since ?? (await lastActionId(deps.db));
         if (socket.readyState !== socket.OPEN) return;
         session = new LiveSession(socket, since, {
-          read: readShared,
+          read: feed.read,
           pageSize: deps.pageSize ?? PAGE_SIZE,
           maxBufferedBytes: deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
           drainTimeoutMs: deps.drainTimeoutMs ?? DRAIN_TIMEOUT_MS,

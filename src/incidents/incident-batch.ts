@@ -2,9 +2,13 @@ import { sql, type Transaction } from 'kysely';
 import { appendAudits, lockAuditChain } from '../audit/append-audit.js';
 import type { Database } from '../store/database-schema.js';
 import type { IncidentAction, NewAction } from './incident-action.js';
-import { INCIDENT_CHANNEL } from './incident-bus.js';
+import { INCIDENT_CHANNEL, type CommittedActions } from './incident-bus.js';
 import { evolve, foldIncident, type IncidentHeader, type IncidentState } from './incident-state.js';
-import { incidentAction, incidentAudit, upsertQueueRows } from './incident-store.js';
+import { insertJsonRows } from '../store/insert-json-rows.js';
+import { incidentAudit, upsertQueueRows } from './incident-store.js';
+
+/** incident_action's columns as a batch writes them (one JSON parameter for the whole batch). */
+const ACTION_COLUMNS = { incident_id: 'bigint', at: 'timestamptz', actor: 'text', kind: 'text', detail: 'jsonb', journal_seq: 'bigint' } as const;
 
 /** The incident an action went to: a new one's `id` is null until the batch is written. */
 export interface IncidentRef {
@@ -20,6 +24,7 @@ export class IncidentBatch {
   readonly #open = new Map<string, IncidentState | undefined>();
   #retired = 0;
   readonly #changes = new Map<string, { header: Omit<IncidentHeader, 'id'> & { id: string | null }; before: IncidentState | undefined; actions: NewAction[] }>();
+  #written: Omit<CommittedActions, 'receivedAt'> | undefined;
 
   /** Locks and loads the open incidents of `accounts` (one statement, in account order); held to commit. */
   async load(trx: Transaction<Database>, accounts: readonly string[]): Promise<void> {
@@ -88,6 +93,11 @@ export class IncidentBatch {
     });
   }
 
+  /** What `write` wrote, for the live views once it has committed (see CommittedActions); undefined when it wrote nothing. */
+  written(): Omit<CommittedActions, 'receivedAt'> | undefined {
+    return this.#written;
+  }
+
   /**
    * Writes everything: new incident headers, every action (one insert), each touched queue row
    * (one upsert), one audit row per action (one chained insert) and one NOTIFY. Resolves to the
@@ -98,6 +108,9 @@ export class IncidentBatch {
     if (changes.length === 0) return null;
     // Before the first action id is drawn: see lockAuditChain (the live feed reads by id).
     await lockAuditChain(trx);
+    // Everything committed so far has a smaller id than this batch's, and nothing can commit
+    // between them until this one has (the lock): the batch is the whole of (after, last].
+    const { after } = await trx.selectFrom('incident_action').select((eb) => eb.fn.coalesce(eb.fn.max('id'), sql<string>`0`).as('after')).executeTakeFirstOrThrow();
     const opening = changes.filter((c) => c.before === undefined);
     if (opening.length > 0) {
       await this.assignIds(trx);
@@ -108,17 +121,17 @@ export class IncidentBatch {
         .execute();
     }
     const pending = changes.flatMap((c) => c.actions.map((action) => ({ action, incidentId: c.header.id! })));
-    const stored: IncidentAction[] = [];
-    for (let i = 0; i < pending.length; i += 1_000) {
-      const chunk = pending.slice(i, i + 1_000);
-      const rows = await trx
-        .insertInto('incident_action')
-        .values(chunk.map(({ action, incidentId }) => ({ incident_id: incidentId, at: new Date(action.at), actor: action.actor, kind: action.kind, detail: JSON.stringify(action.detail), journal_seq: action.journalSeq })))
-        .returningAll()
-        .execute();
-      // Ids are drawn in VALUES order: sorted, they line up with the chunk.
-      stored.push(...rows.map(incidentAction).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
-    }
+    const rows = await insertJsonRows<{ id: string }>(
+      trx,
+      'incident_action',
+      ACTION_COLUMNS,
+      pending.map(({ action, incidentId }) => ({ incident_id: incidentId, at: new Date(action.at), actor: action.actor, kind: action.kind, detail: action.detail, journal_seq: action.journalSeq })),
+      'id::text as id',
+    );
+    // Ids are drawn in row order: sorted, they line up with `pending`. The rest of each stored
+    // action is what was written (not read back: a storm's batch is thousands of rows).
+    const ids = rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    const stored: IncidentAction[] = pending.map(({ action, incidentId }, i) => ({ ...action, id: ids[i]!, incidentId }));
     const states: IncidentState[] = [];
     let offset = 0;
     for (const change of changes) {
@@ -131,6 +144,7 @@ export class IncidentBatch {
     await appendAudits(trx, stored.map(incidentAudit));
     const last = stored[stored.length - 1]!.id;
     await sql`select pg_notify(${INCIDENT_CHANNEL}, ${last})`.execute(trx);
+    this.#written = { after: String(after), actions: stored, states: new Map(states.map((s) => [s.id, s])) };
     return last;
   }
 }

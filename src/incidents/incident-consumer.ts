@@ -103,8 +103,10 @@ export function createIncidentConsumer(db: Kysely<Database>, deps: IncidentConsu
       const afterVerification = verified?.afterCommit(null);
       // Live views read the feed when woken: only after the commit is there anything to read.
       if (lastActionId !== null || afterVerification) {
+        const written = batch.written();
+        const committed = written && { ...written, receivedAt: new Map(relevant.map((e) => [e.seq, e.receivedAt])) };
         return () => {
-          if (lastActionId !== null) deps.bus.published(lastActionId);
+          if (lastActionId !== null) deps.bus.published(lastActionId, committed);
           afterVerification?.();
         };
       }

@@ -1,0 +1,76 @@
+import t from 'tap';
+import { readLiveActions, sharedLiveReader, type LivePage } from '../../src/console/live-feed-reader.js';
+import { findCustomerCards } from '../../src/customers/customer-lookup.js';
+import { IncidentBus, type CommittedActions } from '../../src/incidents/incident-bus.js';
+import { createIncidentConsumer } from '../../src/incidents/incident-consumer.js';
+import { GroupCommitJournal } from '../../src/journal/group-commit-journal.js';
+import { JournalBus } from '../../src/journal/journal-bus.js';
+import { consumeBatch } from '../../src/journal/journal-consumer.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
+import { TEST_DATABASES } from '../helpers/databases.js';
+import { signalReception } from '../helpers/receptions.js';
+import { cid } from '../incidents/incident-events.js';
+
+/** What a console receives of a page: the same JSON whether it came from memory or the database. */
+const wire = (page: LivePage) => ({ messages: JSON.parse(JSON.stringify(page.actions)) as unknown[], receivedAt: [...page.receivedAt].sort() });
+
+for (const database of TEST_DATABASES) {
+  t.test(`${database.name}: the consumer's commit, remembered, is what the database holds, and only reads inside it skip the database`, async (t) => {
+    const { db } = await database.open(t);
+    await migrateToLatest(db);
+    await db.insertInto('account').values([{ number: '1234', aes_key: null }, { number: '5678', aes_key: null }]).execute();
+    const bus = new IncidentBus();
+    const commits: CommittedActions[] = [];
+    bus.onPublished((_id, committed) => committed && commits.push(committed));
+    const journal = new GroupCommitJournal(db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus: new JournalBus() });
+    t.teardown(() => journal.close());
+    const consumer = createIncidentConsumer(db, { findCustomerCards, bus, now: Date.now });
+
+    // One batch: two premises, a burglary then a fire on the first (a priority change), a panic on the second.
+    const at = Date.parse('2026-12-03T09:00:00Z');
+    await journal.append(signalReception({ account: '1234', events: [cid('130', '1', 3, '1234')], dedupKey: 'a', receivedAt: at }));
+    await journal.append(signalReception({ account: '5678', events: [cid('120', '1', 1, '5678')], dedupKey: 'b', receivedAt: at + 10 }));
+    await journal.append(signalReception({ account: '1234', events: [cid('110', '1', 4, '1234')], dedupKey: 'c', receivedAt: at + 20 }));
+    while ((await consumeBatch(db, consumer)) > 0);
+    t.equal(commits.length, 1, 'one commit, told in full');
+    const [committed] = commits as [CommittedActions];
+    t.equal(committed.after, '0', 'nothing was committed before it');
+
+    let databaseReads = 0;
+    const reader = sharedLiveReader((since, limit) => {
+      databaseReads++;
+      return readLiveActions(db, since, limit);
+    });
+    reader.published(committed.actions.at(-1)!.id, committed);
+    const ids = committed.actions.map((a) => a.id);
+    t.ok(ids.length >= 4, `${ids.length} actions`);
+
+    const fromMemory = await reader.read(committed.after, 500);
+    t.equal(databaseReads, 0, 'the whole commit came from memory');
+    t.same(wire(fromMemory), wire(await readLiveActions(db, committed.after, 500)), 'the same messages, incident rows and receipt times as the database gives');
+    t.same([...new Set(fromMemory.receivedAt.values())].sort(), [at, at + 10, at + 20], 'the actions of each alarm with the time it was received');
+
+    const rest = await reader.read(ids[1]!, 2);
+    t.same(rest.actions.map((a) => a.seq), ids.slice(2, 4), 'a read from inside the commit: what follows, up to the limit');
+    t.equal(databaseReads, 0);
+
+    t.same((await reader.read(ids.at(-1)!, 500)).actions, [], 'past the commit: nothing new');
+    t.equal(databaseReads, 1, 'which only the database can say');
+
+    // The next batch.
+    await journal.append(signalReception({ account: '5678', events: [cid('130', '1', 2, '5678')], dedupKey: 'd', receivedAt: at + 30 }));
+    while ((await consumeBatch(db, consumer)) > 0);
+    t.equal(commits.length, 2);
+    reader.published(commits[1]!.actions.at(-1)!.id, commits[1]);
+    const next = await reader.read(ids.at(-1)!, 500);
+    t.equal(databaseReads, 1, 'the next commit, remembered, starts where the first ended');
+    t.same(wire(next), wire(await readLiveActions(db, ids.at(-1)!, 500)));
+
+    // Another writer commits after it (an operator, dispatch, another node) and says only its id:
+    // memory cannot say what lies past the remembered commit any more, so the database answers.
+    const nextIds = commits[1]!.actions.map((a) => a.id);
+    reader.published(String(BigInt(nextIds.at(-1)!) + 1n));
+    await reader.read(commits[1]!.after, 500);
+    t.equal(databaseReads, 2, 'a commit newer than the remembered one sends reads to the database');
+  });
+}
