@@ -1,6 +1,6 @@
 // npm run bench -- console [postgres|pglite] [--rate R] [--duration S] [--consoles C] [--panels P]
 // Receipt → console push latency with the whole path live: a child `arc sim panels` sends
-// burglary alarms over DC-09 at R/s; arc (in this process) journals them, the incident consumer
+// alarms (burglary, fire and panic in turn, zones 1-99) over DC-09 at R/s; arc (in this process) journals them, the incident consumer
 // opens or joins each account's incident, and the live feed pushes every action to C WebSocket
 // consoles signed in as operators. Latency per pushed action = when this process's console
 // client got it − the journal's received_at of the alarm behind it (same clock). Goal (issue 4):
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
       const actions = await db.selectFrom('incident_action').select((eb) => eb.fn.countAll<string>().as('n')).where('journal_seq', 'is not', null).executeTakeFirstOrThrow();
       await reader.close();
       const perConsole = received.map((s) => s.length);
-      console.log(`bench console (${kind}): ${PANELS} panels sending burglary alarms at ${RATE}/s for ${DURATION_S} s, ${CONSOLES} consoles on /api/live`);
+      console.log(`bench console (${kind}): ${PANELS} panels sending alarms at ${RATE}/s for ${DURATION_S} s, ${CONSOLES} consoles on /api/live`);
       console.log(`  alarms sent ${sim.sent}, ACKed ${sim.acked}; incident actions from signals ${actions.n}; pushed per console min ${Math.min(...perConsole)} max ${Math.max(...perConsole)}`);
       console.log(`  receipt → console push over ${latencies.length} pushes: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (goal p99 ≤ 100 ms)`);
       console.log(`  by 5 s of receipt: ${[...windows].sort((a, b) => a[0] - b[0]).map(([w, l]) => { const sorted = l.sort((a, b) => a - b); return `${w * 5}-${w * 5 + 5} s p50 ${percentile(sorted, 50)} / p99 ${percentile(sorted, 99)} ms`; }).join('; ')}`);
