@@ -10,6 +10,7 @@ import { migrateToLatest } from '../../src/store/migrations.js';
 import { startSim110 } from '../../src/uplink110/sim-110/sim-110-server.js';
 import { spawnArcServe } from '../helpers/arc-process.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
+import { journaledOnce } from '../helpers/journaled-once.js';
 import { bankBody } from '../customers/customer-test-kit.js';
 
 const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
@@ -113,11 +114,7 @@ t.test(
     t.ok(await until(async () => (await db.selectFrom('uplink_outbox').select('id').where('status', '=', 'pending').execute()).length === 0, 30_000), 'and the uplink has delivered every forward');
 
     // Every frame a panel saw ACKed: journaled exactly once as a signal.
-    const { rows: journaled } = await sql<{ account: string; seq: number; token: string; n: number }>`
-      select account, (frame->>'seq')::int as seq, frame->>'token' as token, count(*)::int as n
-      from journal where outcome = 'signal' and duplicate_of is null group by 1, 2, 3`.execute(db);
-    const once = new Map(journaled.map((r) => [`${r.account}/${r.seq}/${r.token}`, r.n]));
-    t.same(acked.filter((f) => once.get(`${f.account}/${f.seq}/${f.token}`) !== 1), [], `all ${acked.length} ACKed frames are journaled exactly once`);
+    t.same((await journaledOnce(db, acked)).notOnce, [], `all ${acked.length} ACKed frames are journaled exactly once`);
 
     // Every alarm: exactly one incident action (opened or joined), whatever node handled it, however often the leader died.
     const { rows: handled } = await sql<{ seq: string; n: number }>`

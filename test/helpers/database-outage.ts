@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { sql } from 'kysely';
 import type { Test } from 'tap';
 import type { SimReport } from '../../src/panel-sim/sim-report.js';
 import { saveAccount } from '../../src/receivers/account-store.js';
 import { openDatabase } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
+import { journaledOnce } from './journaled-once.js';
 
 /** The sum of a Prometheus metric over all its label sets, from a /metrics text. */
 export const metric = (text: string, name: string) => [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
@@ -63,11 +63,7 @@ export async function checkNothingLostOrDoubled(t: Test, { arc, metrics, databas
   const exited = new Promise((resolve) => arc.on('exit', (code) => resolve(code)));
   arc.kill('SIGTERM');
   t.equal(await exited, 0, 'arc stops cleanly');
-  const { rows } = await sql<{ account: string; seq: number; token: string; signals: number }>`
-    select account, (frame->>'seq')::int as seq, frame->>'token' as token, count(*)::int as signals
-    from journal where outcome = 'signal' and duplicate_of is null group by 1, 2, 3`.execute(after.db);
-  const journaled = new Map(rows.map((r) => [`${r.account}/${r.seq}/${r.token}`, r.signals]));
-  const missing = report.ackedFrames!.filter((f) => journaled.get(`${f.account}/${f.seq}/${f.token}`) !== 1);
-  t.same(missing, [], `all ${report.ackedFrames!.length} ACKed frames are journaled exactly once as a signal`);
-  t.equal(rows.length, new Set(report.ackedFrames!.map((f) => `${f.account}/${f.seq}/${f.token}`)).size, 'and nothing else: no signal twice');
+  const { notOnce, unaccounted } = await journaledOnce(after.db, report.ackedFrames!);
+  t.same(notOnce, [], `all ${report.ackedFrames!.length} ACKed frames are journaled exactly once as a signal`);
+  t.equal(unaccounted, 0, 'and nothing else: no signal twice');
 }

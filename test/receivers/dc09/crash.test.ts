@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import t from 'tap';
 import { runPanels } from '../../../src/panel-sim/run-panels.js';
 import { saveAccount } from '../../../src/receivers/account-store.js';
@@ -6,6 +5,7 @@ import { openDatabase } from '../../../src/store/database.js';
 import { migrateToLatest } from '../../../src/store/migrations.js';
 import { spawnArcServe } from '../../helpers/arc-process.js';
 import { TEST_DATABASES } from '../../helpers/databases.js';
+import { journaledOnce } from '../../helpers/journaled-once.js';
 
 const PANELS = 8;
 
@@ -38,11 +38,7 @@ for (const database of TEST_DATABASES) {
     // "After restart": the database as the next start of arc finds it.
     const after = await openDatabase(location);
     t.teardown(() => after.close());
-    const { rows } = await sql<{ account: string; seq: number; token: string; signals: number }>`
-      select account, (frame->>'seq')::int as seq, frame->>'token' as token, count(*)::int as signals
-      from journal where outcome = 'signal' and duplicate_of is null group by 1, 2, 3`.execute(after.db);
-    const journaled = new Map(rows.map((r) => [`${r.account}/${r.seq}/${r.token}`, r.signals]));
-    const missing = report.ackedFrames!.filter((f) => journaled.get(`${f.account}/${f.seq}/${f.token}`) !== 1);
-    t.same(missing, [], `all ${report.ackedFrames!.length} ACKed frames are journaled exactly once as a signal`);
+    const { notOnce } = await journaledOnce(after.db, report.ackedFrames!);
+    t.same(notOnce, [], `all ${report.ackedFrames!.length} ACKed frames are journaled exactly once as a signal`);
   });
 }
