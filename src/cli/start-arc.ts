@@ -98,6 +98,12 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
     // While the database cannot take receptions, they are synced to this node's spool before
     // their ACK, and drained into the journal when it can (closing it closes the journal too).
     const spool = await SpoolFile.open(spoolPath(config.spoolDir, config.nodeId), { maxBytes: config.spoolMaxMb * 1024 * 1024 });
+    // Heartbeat supervision: every reception is a sign of life; a late account is a trouble. It
+    // runs on the leader (below); a standby's overview is empty until it leads. Made before the
+    // spool's journal: a spool past its threshold is this node's receiver trouble, recorded
+    // (retried until the database is back) as its serial receivers' troubles are.
+    const supervision = createSupervisionService({ db: store.db, nodeId: config.nodeId, now: Date.now, logger, metrics, receivers: config.serialPorts.map((p) => p.name) });
+    const spoolReceiver = `spool:${config.nodeId}`;
     const receiving = new SpoolingJournal({
       db: store.db,
       journal,
@@ -109,6 +115,12 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       metrics: createSpoolMetrics(metrics),
       spoolAfterMs: config.spoolAfterMs,
       warnBytes: config.spoolWarnMb * 1024 * 1024,
+      onThreshold: (over, bytes) =>
+        supervision.receiverStatus(
+          over
+            ? { receiver: spoolReceiver, status: 'disconnected', at: Date.now(), reason: `the database has been away: the local spool holds ${(bytes / 1048576).toFixed(1)} MiB, past its ${config.spoolWarnMb} MiB threshold` }
+            : { receiver: spoolReceiver, status: 'up', at: Date.now() },
+        ),
     });
     receiving.start();
     stops.push(() => receiving.close());
@@ -119,10 +131,6 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
     const accounts = new ReloadableAccountDirectory(store.db);
     await accounts.reload();
     logger.info({ accounts: accounts.size }, 'accounts loaded');
-
-    // Heartbeat supervision: every reception is a sign of life; a late account is a trouble. It
-    // runs on the leader (below); a standby's overview is empty until it leads.
-    const supervision = createSupervisionService({ db: store.db, nodeId: config.nodeId, now: Date.now, logger, metrics, receivers: config.serialPorts.map((p) => p.name) });
 
     const customerCards = new CustomerCardCache({ ttlMs: 60_000, now: Date.now });
     const reloadAccounts = async () => {

@@ -266,9 +266,9 @@ export const SETTINGS = [
   },
   {
     name: 'ARC_SPOOL_WARN_MB', key: 'spoolWarnMb', default: String(DEFAULTS.spoolWarnMb),
-    allowed: 'an integer 1-1000000',
-    schema: z.string().regex(/^\d{1,7}$/).transform(Number).pipe(z.number().min(1).max(1_000_000)),
-    meaning: 'past this many MiB undrained the spool is a trouble: an error in the log and `arc_spool_over_threshold` 1 (alert on it)',
+    allowed: 'a number 0.01-1000000, at most two decimals',
+    schema: z.string().regex(/^\d{1,7}(\.\d{1,2})?$/).transform(Number).pipe(z.number().min(0.01).max(1_000_000)),
+    meaning: "past this many MiB undrained the spool is a trouble: an error in the log, `arc_spool_over_threshold` 1, and a receiver trouble `spool:<node id>` (supervision's receivers, a maintenance ticket) recorded once the database takes writes again, ended when it has drained under",
   },
   {
     name: 'ARC_SPOOL_AFTER_MS', key: 'spoolAfterMs', default: String(DEFAULTS.spoolAfterMs),

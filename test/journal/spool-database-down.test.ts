@@ -1,7 +1,8 @@
 import t from 'tap';
 import { runPanels } from '../../src/panel-sim/run-panels.js';
 import { spawnArcServe } from '../helpers/arc-process.js';
-import { checkNothingLostOrDoubled, seedPanelAccounts } from '../helpers/database-outage.js';
+import { openDatabase } from '../../src/store/database.js';
+import { checkNothingLostOrDoubled, metric, seedPanelAccounts } from '../helpers/database-outage.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -25,7 +26,7 @@ t.test(
     viaProxy.port = String(proxy.port);
     const spoolDir = t.testdir({});
 
-    const { child: arc, address, dc09Port: port } = await spawnArcServe(t, { DATABASE_URL: viaProxy.href, ARC_NODE_ID: 'spooler', ARC_SPOOL_DIR: spoolDir, ARC_SPOOL_AFTER_MS: '300' });
+    const { child: arc, address, dc09Port: port } = await spawnArcServe(t, { DATABASE_URL: viaProxy.href, ARC_NODE_ID: 'spooler', ARC_SPOOL_DIR: spoolDir, ARC_SPOOL_AFTER_MS: '300', ARC_SPOOL_WARN_MB: '0.05' });
     const metrics = () => fetch(`${address}/metrics`).then((r) => r.text());
 
     const sending = runPanels({ count: PANELS, rate: 160, durationS: 6, alarmShare: 0.5, accountBase: 21000, target: `127.0.0.1:${port}`, recordAcks: true, ackTimeoutMs: 1000, retries: 1 });
@@ -37,6 +38,23 @@ t.test(
     const duringOutage = await metrics();
     proxy.restore();
     const report = await sending;
+
+    // Past its (test-sized) threshold the spool was this node's trouble: recorded once the
+    // database was back, as a receiver trouble ticket, its end noted once drained.
+    t.equal(metric(duringOutage, 'arc_spool_over_threshold'), 1, 'the spool passed its threshold during the outage');
+    const direct = await openDatabase(location);
+    t.teardown(() => direct.close());
+    const ticketEvents = async () => {
+      const ticket = await direct.db.selectFrom('maintenance_ticket').select('id as ticket_id').where('receiver', '=', 'spool:spooler').executeTakeFirst();
+      if (!ticket) return [];
+      return (await direct.db.selectFrom('maintenance_ticket_event').select('kind').where('ticket_id', '=', ticket.ticket_id).orderBy('id').execute()).map((e) => e.kind);
+    };
+    let events: string[] = [];
+    for (let i = 0; i < 200 && !events.includes('restored'); i++) {
+      events = await ticketEvents();
+      if (!events.includes('restored')) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    t.same(events, ['opened', 'restored'], 'a receiver trouble ticket for spool:spooler, with the restore noted');
 
     await checkNothingLostOrDoubled(t, { arc, metrics, databaseUrl: location.databaseUrl!, report, duringOutage });
   },

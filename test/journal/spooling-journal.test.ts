@@ -34,17 +34,18 @@ class SwitchableJournal extends GroupCommitJournal {
   }
 }
 
-async function world(t: Test, store: Store, spoolPath: string) {
+async function world(t: Test, store: Store, spoolPath: string, warnBytes = 1_000_000) {
   const bus = new JournalBus();
   const journal = new SwitchableJournal(store.db, { nodeId: 'arc-a', dedupWindowMs: WINDOW_MS, bus });
   const spool = await SpoolFile.open(spoolPath, { maxBytes: 10_000_000 });
   const registry = new Registry();
-  const receiving = new SpoolingJournal({ db: store.db, journal, spool, nodeId: 'arc-a', dedupWindowMs: WINDOW_MS, bus, logger: silent, metrics: createSpoolMetrics(registry), spoolAfterMs: 200, warnBytes: 1_000_000, retryMs: 20 });
+  const thresholds: { over: boolean; bytes: number }[] = [];
+  const receiving = new SpoolingJournal({ db: store.db, journal, spool, nodeId: 'arc-a', dedupWindowMs: WINDOW_MS, bus, logger: silent, metrics: createSpoolMetrics(registry), spoolAfterMs: 200, warnBytes, retryMs: 20, onThreshold: (over, bytes) => thresholds.push({ over, bytes }) });
   t.teardown(() => receiving.close());
   const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.reduce((sum, v) => sum + v.value, 0);
   const rows = () => store.db.selectFrom('journal').select(['peer', 'dedup_key', 'duplicate_of', 'received_at']).orderBy('seq').execute();
   const drained = () => receiving.settled();
-  return { journal, receiving, metric, rows, drained };
+  return { journal, receiving, metric, rows, drained, thresholds };
 }
 
 for (const database of TEST_DATABASES) {
@@ -97,6 +98,24 @@ for (const database of TEST_DATABASES) {
       t.same(outcomes.filter((o) => o.at > handedBack && !o.direct), [], 'and stayed with it');
       const peers = (await w.rows()).map((r) => r.peer).filter((p) => p.startsWith('e:'));
       t.same(peers, Array.from({ length: n + 1 }, (_, i) => `e:${i}`), 'every reception is journaled once, in the order they came');
+    });
+
+    await t.test('past its threshold the spool is a trouble, told once, and its end told once it has drained under it', async (t) => {
+      // What an outage left: the drainer here reaches the database even while the journal's own
+      // commits are made to fail, so the backlog is written before the start, as after a restart.
+      const path = join(dir, 'f.jsonl');
+      const leftover = await SpoolFile.open(path, { maxBytes: 1_000_000 });
+      for (let i = 0; i < 10; i++) await leftover.append(JSON.stringify(batchRow(signalReception({ peer: `f:${i}`, dedupKey: `f${i}` }), WINDOW_MS)));
+      await leftover.close();
+      const w = await world(t, store, path, 2_000);
+      t.match(w.thresholds, [{ over: true, bytes: Number }], 'told, once, that the undrained spool is past 2,000 bytes');
+      t.ok(w.thresholds[0]!.bytes > 2_000, `${w.thresholds[0]!.bytes} bytes`);
+      t.equal(await w.metric('arc_spool_over_threshold'), 1);
+      w.receiving.start();
+      await w.drained();
+      t.match(w.thresholds, [{ over: true }, { over: false }], 'and told again once drained under it');
+      t.equal(await w.metric('arc_spool_over_threshold'), 0);
+      t.equal((await w.rows()).filter((r) => r.peer.startsWith('f:')).length, 10);
     });
 
     await t.test('a commit that hangs is given up on after spoolAfterMs: the reception is spooled and ACKed', async (t) => {

@@ -21,8 +21,13 @@ export interface SpoolingJournalDeps {
   metrics?: SpoolMetrics;
   /** A journal commit not done by then is given up on: the reception goes to the spool (ARC_SPOOL_AFTER_MS). */
   spoolAfterMs: number;
-  /** Past this many bytes the spool is a trouble: logged as an error, `arc_spool_over_threshold` 1. */
+  /** Past this many bytes the spool is a trouble: logged as an error, `arc_spool_over_threshold` 1, and told to `onThreshold`. */
   warnBytes: number;
+  /**
+   * Told when the undrained spool passes `warnBytes` (true) and when it is back under (false):
+   * the receiving node's trouble, which supervision records once the database takes writes again.
+   */
+  onThreshold?: (over: boolean, bytes: number) => void;
   /** How often draining retries while the database is away (default 1 s). */
   retryMs?: number;
   /** Spool lines per journal transaction while draining (default 500). */
@@ -273,6 +278,7 @@ export class SpoolingJournal implements JournalWriter {
     const over = spool.pendingBytes > warnBytes;
     metrics?.overThreshold.set(over ? 1 : 0);
     if (over && !this.#warned) logger.error({ bytes: spool.pendingBytes, warnBytes, spool: spool.path }, 'the local spool is past its threshold: the database has been away long');
+    if (over !== this.#warned) this.#deps.onThreshold?.(over, spool.pendingBytes);
     this.#warned = over;
   }
 }
