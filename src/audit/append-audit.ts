@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/database-schema.js';
-import { insertJsonRows } from '../store/insert-json-rows.js';
 import { auditHash, GENESIS_HASH } from './audit-hash.js';
 
 /**
@@ -18,9 +17,6 @@ const AUDIT_LOCK = 0x4155_4454; // "AUDT"
 export async function lockAuditChain(trx: Transaction<Database>): Promise<void> {
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
 }
-
-/** audit_log's columns as appendAudits writes them (one JSON parameter for a whole batch). */
-const AUDIT_COLUMNS = { seq: 'bigint', at: 'timestamptz', actor: 'text', action: 'text', subject_type: 'text', subject_id: 'text', detail: 'jsonb', prev_hash: 'text', hash: 'text' } as const;
 
 export interface AuditEntry {
   /** A user id, or a process: `system`, `import`. */
@@ -61,11 +57,11 @@ export async function appendAudits(db: Kysely<Database> | Transaction<Database>,
       // Through JSON and back, so the hash covers exactly what jsonb will store (no undefined, Dates as text).
       const detail = JSON.parse(JSON.stringify(entry.detail ?? {})) as object;
       const hash = auditHash(prevHash, { seq, at: entry.at, actor: entry.actor, action: entry.action, subjectType: entry.subjectType, subjectId: entry.subjectId, detail });
-      const row = { seq, at: entry.at, actor: entry.actor, action: entry.action, subject_type: entry.subjectType, subject_id: entry.subjectId, detail, prev_hash: prevHash, hash };
+      const row = { seq, at: entry.at, actor: entry.actor, action: entry.action, subject_type: entry.subjectType, subject_id: entry.subjectId, detail: JSON.stringify(detail), prev_hash: prevHash, hash };
       prevHash = hash;
       return row;
     });
-    await insertJsonRows(trx, 'audit_log', AUDIT_COLUMNS, rows);
+    await trx.insertInto('audit_log').values(rows).execute();
     return seqs;
   };
   return db.isTransaction ? write(db as Transaction<Database>) : db.transaction().execute(write);

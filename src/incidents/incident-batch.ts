@@ -4,11 +4,7 @@ import type { Database } from '../store/database-schema.js';
 import type { IncidentAction, NewAction } from './incident-action.js';
 import { INCIDENT_CHANNEL, type CommittedActions } from './incident-bus.js';
 import { evolve, foldIncident, type IncidentHeader, type IncidentState } from './incident-state.js';
-import { insertJsonRows } from '../store/insert-json-rows.js';
-import { incidentAudit, upsertQueueRows } from './incident-store.js';
-
-/** incident_action's columns as a batch writes them (one JSON parameter for the whole batch). */
-const ACTION_COLUMNS = { incident_id: 'bigint', at: 'timestamptz', actor: 'text', kind: 'text', detail: 'jsonb', journal_seq: 'bigint' } as const;
+import { incidentAction, incidentAudit, upsertQueueRows } from './incident-store.js';
 
 /** The incident an action went to: a new one's `id` is null until the batch is written. */
 export interface IncidentRef {
@@ -121,17 +117,17 @@ export class IncidentBatch {
         .execute();
     }
     const pending = changes.flatMap((c) => c.actions.map((action) => ({ action, incidentId: c.header.id! })));
-    const rows = await insertJsonRows<{ id: string }>(
-      trx,
-      'incident_action',
-      ACTION_COLUMNS,
-      pending.map(({ action, incidentId }) => ({ incident_id: incidentId, at: new Date(action.at), actor: action.actor, kind: action.kind, detail: action.detail, journal_seq: action.journalSeq })),
-      'id::text as id',
-    );
-    // Ids are drawn in row order: sorted, they line up with `pending`. The rest of each stored
-    // action is what was written (not read back: a storm's batch is thousands of rows).
-    const ids = rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-    const stored: IncidentAction[] = pending.map(({ action, incidentId }, i) => ({ ...action, id: ids[i]!, incidentId }));
+    const stored: IncidentAction[] = [];
+    for (let i = 0; i < pending.length; i += 1_000) {
+      const chunk = pending.slice(i, i + 1_000);
+      const rows = await trx
+        .insertInto('incident_action')
+        .values(chunk.map(({ action, incidentId }) => ({ incident_id: incidentId, at: new Date(action.at), actor: action.actor, kind: action.kind, detail: JSON.stringify(action.detail), journal_seq: action.journalSeq })))
+        .returningAll()
+        .execute();
+      // Ids are drawn in VALUES order: sorted, they line up with the chunk.
+      stored.push(...rows.map(incidentAction).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
+    }
     const states: IncidentState[] = [];
     let offset = 0;
     for (const change of changes) {

@@ -172,7 +172,7 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
     }
     let revision = 0;
     if (command.kind === 'forward_110') {
-      revision = (revisions.get(incidentId) ?? open.forwards ?? (open.forwardedTo110 ? 1 : 0)) + 1;
+      revision = (revisions.get(incidentId) ?? forwardsOf(open)) + 1;
       revisions.set(incidentId, revision);
       forwards.push({ command, revision, incident: open });
     }
@@ -202,7 +202,7 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
           continue;
         }
         // Numbered as the forwards are: the incident's next revision after them.
-        await deps.effects.cancel110?.(trx, { ...c, revision: (incident.forwards ?? (incident.forwardedTo110 ? 1 : 0)) + 1, at: now });
+        await deps.effects.cancel110?.(trx, { ...c, revision: forwardsOf(incident) + 1, at: now });
       }
     },
     afterCommit: (lastActionId) => () => {
@@ -216,6 +216,11 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
       if (timers.length > 0) deps.onTimers?.(timers.reduce((a, b) => Math.min(a, b)));
     },
   };
+}
+
+/** How many times the incident went to 110 (records from before the count say only whether it did). */
+function forwardsOf(incident: Pick<IncidentState, 'forwards' | 'forwardedTo110'>): number {
+  return incident.forwards ?? (incident.forwardedTo110 ? 1 : 0);
 }
 
 /** A low-priority incident for what the engine noticed on a signal that opened none (an opening outside the schedule). */
