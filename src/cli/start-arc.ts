@@ -57,6 +57,13 @@ export interface RunningArc {
 }
 
 /**
+ * How long supervision and the trouble-restore consumer let receptions gather once caught up
+ * (runConsumer's `gatherMs`): their work is counted in minutes, and batching it leaves the
+ * alarms' consumer the CPU (README, "Benchmarks").
+ */
+const BACKGROUND_GATHER_MS = 250;
+
+/**
  * The composition root: everything arc runs is built and wired here, in start-up order, and
  * torn down in reverse by `stop`. A reader finds the whole server from this function.
  */
@@ -238,12 +245,12 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       onLead: async (term) => {
         const fence = (trx: Transaction<Database>) => assertTerm(trx, term);
         await supervision.start({ fence });
-        const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, fence, onError: onConsumerError('supervision') });
+        const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, fence, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('supervision') });
         const incidents = runConsumer(store.db, incidentConsumer, { bus, fence, batchSize: INCIDENT_BATCH_SIZE, onError: onConsumerError('incidents') });
         verification.startTimers({ fence });
         dispatch.start();
         await maintenance.start({ fence });
-        const restores = runConsumer(store.db, createTroubleRestoreConsumer(config.ticketPolicy), { bus, fence, onError: onConsumerError('maintenance-restores') });
+        const restores = runConsumer(store.db, createTroubleRestoreConsumer(config.ticketPolicy), { bus, fence, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('maintenance-restores') });
         uplink = startUplinkDelivery({
           db: store.db,
           target: uplinkKey && { url: config.uplink110Url!, ...uplinkKey },

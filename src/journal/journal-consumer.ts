@@ -84,11 +84,18 @@ export interface RunConsumerOptions {
   onError?: (err: unknown) => void;
   /** The leader's fence: a deposed node's batch rolls back. */
   fence?: Fence;
+  /**
+   * Caught up, how long to let receptions gather before the next batch (default 0: at once). A
+   * consumer that need not act within milliseconds (supervision, trouble restores) so takes what
+   * arrived meanwhile in one transaction, instead of one transaction per journal commit: under
+   * 5,000 receptions/s that was some 70 transactions a second each, CPU taken from the alarms.
+   */
+  gatherMs?: number;
 }
 
 /** Runs a consumer until stopped: batches while there is a backlog, then waits for the bus. */
 export function runConsumer(db: Kysely<Database>, consumer: JournalConsumer, options: RunConsumerOptions): RunningConsumer {
-  const { bus, batchSize = 200, pollMs = 1_000, onError, fence } = options;
+  const { bus, batchSize = 200, pollMs = 1_000, onError, fence, gatherMs = 0 } = options;
   let stopped = false;
   let wake: (() => void) | undefined;
   let woken = false;
@@ -96,7 +103,8 @@ export function runConsumer(db: Kysely<Database>, consumer: JournalConsumer, opt
     woken = true;
     wake?.();
   });
-  const sleep = (ms: number) =>
+  /** Ends early on a wake-up (`wakeable`) and on stop. */
+  const sleep = (ms: number, wakeable = true) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -104,7 +112,7 @@ export function runConsumer(db: Kysely<Database>, consumer: JournalConsumer, opt
         wake = undefined;
         resolve();
       }
-      wake = done;
+      wake = wakeable ? done : () => (stopped ? done() : undefined);
     });
 
   const loop = (async () => {
@@ -112,7 +120,9 @@ export function runConsumer(db: Kysely<Database>, consumer: JournalConsumer, opt
       woken = false;
       try {
         const read = await consumeBatch(db, consumer, batchSize, fence);
-        if (read === batchSize || woken) continue;
+        if (read === batchSize) continue;
+        if (gatherMs > 0 && !stopped) await sleep(gatherMs, false);
+        if (woken) continue;
       } catch (err) {
         onError?.(err);
       }

@@ -111,6 +111,29 @@ for (const database of TEST_DATABASES) {
     await done; // with a 60 s poll, only the bus can bring it here before tap's timeout
     t.same(handled, [entry.seq]);
   });
+
+  t.test(`${database.name}: with gatherMs, what is committed while it gathers is one batch, and stop does not wait for the gathering`, async (t) => {
+    const store = await database.open(t);
+    await prepare(store.db);
+    const bus = new JournalBus();
+    const journal = journalOf(store.db, bus);
+    const batches: string[][] = [];
+    const waiters: (() => void)[] = [];
+    const batch = () => new Promise<void>((resolve) => waiters.push(resolve));
+    const running = runConsumer(store.db, { name: 'gathering', async handle(_trx, entries) { batches.push(entries.map((e) => e.seq)); waiters.shift()?.(); } }, { bus, pollMs: 60_000, gatherMs: 3_000 });
+    const first = batch();
+    const lone = await journal.append(signalReception());
+    await first;
+    const second = batch();
+    const rest: string[] = [];
+    for (let i = 0; i < 5; i++) rest.push((await journal.append(signalReception())).seq);
+    await second;
+    t.same(batches, [[lone.seq], rest], 'five commits while it gathered: one batch, not five');
+    // It is gathering again now (3 s); stopping must not wait for that, let alone the 60 s poll.
+    const stopping = Date.now();
+    await running.stop();
+    t.ok(Date.now() - stopping < 2_000, 'stopped without waiting out the gathering');
+  });
 }
 
 const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
