@@ -2,7 +2,8 @@ import type { Evidence } from './evidence.js';
 import type { ConsoleUrgency, FalseOutcome, TimerPurpose, VerificationCommand } from './verification-command.js';
 import { threatensLife, type VerificationLevel } from './verification-level.js';
 import type { VerificationPolicy } from './verification-policy.js';
-import { MAX_EVIDENCE, MAX_TRIPS, type CallTarget, type VerificationCase, type VerificationNote, type VerificationResult, type VerificationState, type ZoneTrip } from './verification-state.js';
+import { foldTrip, zoneEvidence } from './tripped-zones.js';
+import { MAX_EVIDENCE, type CallTarget, type VerificationCase, type VerificationNote, type VerificationResult, type VerificationState, type ZoneTrip } from './verification-state.js';
 import { cancel110 } from './withdraw-report.js';
 
 /**
@@ -37,7 +38,7 @@ export class CaseStep {
   }
 
   addTrip(trip: ZoneTrip): void {
-    this.case.trips = [...this.case.trips, trip].slice(-MAX_TRIPS);
+    this.case.zones = foldTrip(this.case.zones, trip);
   }
 
   addEvidence(evidence: Evidence): void {
@@ -100,8 +101,7 @@ export class CaseStep {
   forward(level: VerificationLevel, decisive: Evidence[]): boolean {
     const before = this.case.forwarded;
     if (before !== null && (threatensLife(before.level) || !threatensLife(level))) return false;
-    const alarms = this.case.trips.map((t) => t.evidence).filter((e) => !decisive.includes(e));
-    const evidence = [...decisive, ...alarms];
+    const evidence = [...decisive, ...this.alarmsBeside(decisive)];
     if (evidence.length === 0) throw new Error('a forward without evidence: a bug in the verification engine');
     const revision = this.case.revision + 1;
     this.case.revision = revision;
@@ -117,7 +117,7 @@ export class CaseStep {
     this.case.stage = 'closed';
     this.case.fireAwaiting = false;
     this.case.timers = [];
-    const evidence = [...decisive, ...this.case.trips.map((t) => t.evidence)];
+    const evidence = [...decisive, ...this.alarmsBeside(decisive)];
     this.commands.push({ kind: 'close_as_false', incidentId: this.case.incidentId, outcome, evidence });
   }
 
@@ -130,6 +130,12 @@ export class CaseStep {
     if (this.case.forwarded === null && !forwardedTo110) return false;
     this.commands.push(cancel110(this.case.incidentId, this.account, how, outcome, operator));
     return true;
+  }
+
+  /** The case's detectors as evidence, but those `decisive` names already (it quotes their alarm). */
+  private alarmsBeside(decisive: readonly Evidence[]): Evidence[] {
+    const named = decisive.filter((e) => e.kind === 'alarm');
+    return this.case.zones.filter((z) => !named.some((e) => e.zone === z.zone && e.code === z.code)).map(zoneEvidence);
   }
 
   private nextSeq(): number {

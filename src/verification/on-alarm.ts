@@ -82,7 +82,7 @@ function caseFor(state: VerificationState, incidentId: string, contacts: Paramet
     incidentId,
     openedAt: now,
     stage: 'verifying',
-    trips: [],
+    zones: [],
     fireAwaiting: false,
     callList: callList(contacts),
     nextCall: 0,

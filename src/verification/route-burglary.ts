@@ -1,6 +1,7 @@
 import type { CaseStep } from './case-step.js';
 import { zoneLabel } from './console-messages.js';
 import { corroborates } from './linked-zones.js';
+import { trippedBefore, zoneEvidence } from './tripped-zones.js';
 import type { ZoneTrip } from './verification-state.js';
 
 /**
@@ -13,11 +14,11 @@ export function routeBurglary(step: CaseStep, trip: ZoneTrip): void {
   const { linkedZoneWindowMin, linkedZoneRule, dispatchOnConfirm } = step.policy.burglary;
   const where = zoneLabel(trip.zone, trip.evidence.zoneName);
   const windowMs = linkedZoneWindowMin * 60_000;
-  const first = c.trips.every((t) => t.route !== 'burglary');
-  const partner = c.trips.find((t) => t.route === 'burglary' && trip.at - t.at <= windowMs && corroborates(t, trip, linkedZoneRule));
+  const first = c.zones.every((z) => z.route !== 'burglary');
+  const partner = c.zones.find((z) => z.route === 'burglary' && trip.at - z.lastAt <= windowMs && corroborates(z, trip, linkedZoneRule));
   // The alarm itself is on the incident's record already: a detector repeating (a chattering
   // PIR, a storm) gets one notice, not one per repeat burying the console in identical lines.
-  const earlier = c.trips.filter((t) => t.route === 'burglary' && t.zone === trip.zone).length;
+  const earlier = trippedBefore(c.zones, trip)?.count ?? 0;
   step.addTrip(trip);
 
   if (c.stage === 'confirmed') {
@@ -26,9 +27,9 @@ export function routeBurglary(step: CaseStep, trip: ZoneTrip): void {
   }
   if (partner !== undefined) {
     step.stopCalls();
-    step.forward('linked_zones', [partner.evidence, trip.evidence]);
-    if (dispatchOnConfirm) step.dispatch('linked_zones', `linked zones ${zoneLabel(partner.zone, partner.evidence.zoneName)} and ${where}`);
-    step.notify('high', `Confirmed by linked zones ${zoneLabel(partner.zone, partner.evidence.zoneName)} and ${where}: forwarded to 110${dispatchOnConfirm ? ', guard dispatched' : ''}.`);
+    step.forward('linked_zones', [zoneEvidence(partner), trip.evidence]);
+    if (dispatchOnConfirm) step.dispatch('linked_zones', `linked zones ${zoneLabel(partner.zone, partner.zoneName)} and ${where}`);
+    step.notify('high', `Confirmed by linked zones ${zoneLabel(partner.zone, partner.zoneName)} and ${where}: forwarded to 110${dispatchOnConfirm ? ', guard dispatched' : ''}.`);
     return;
   }
   if (!first) {

@@ -1,6 +1,7 @@
 import type { CaseStep } from './case-step.js';
 import { confirmFire } from './confirm-fire.js';
 import { zoneLabel } from './console-messages.js';
+import { zoneEvidence } from './tripped-zones.js';
 import type { ZoneTrip } from './verification-state.js';
 
 /**
@@ -11,11 +12,11 @@ import type { ZoneTrip } from './verification-state.js';
 export function routeFire(step: CaseStep, trip: ZoneTrip): void {
   const c = step.case;
   const where = zoneLabel(trip.zone, trip.evidence.zoneName);
-  const other = c.trips.find((t) => t.route === 'fire' && t.zone !== null && trip.zone !== null && t.zone !== trip.zone);
+  const other = c.zones.find((z) => z.route === 'fire' && z.zone !== null && trip.zone !== null && z.zone !== trip.zone);
   step.addTrip(trip);
   if (step.policy.fire.mode === 'dispatch_first') return confirmFire(step, [trip.evidence], `${where} (dispatch first)`);
   if (c.stage === 'confirmed') return confirmFire(step, [trip.evidence], `${where}`);
-  if (other !== undefined) return confirmFire(step, [other.evidence, trip.evidence], `two fire detectors, ${zoneLabel(other.zone, other.evidence.zoneName)} and ${where}`);
+  if (other !== undefined) return confirmFire(step, [zoneEvidence(other), trip.evidence], `two fire detectors, ${zoneLabel(other.zone, other.zoneName)} and ${where}`);
   if (c.fireAwaiting) {
     step.notify('high', `Fire, ${where} again: waiting for the callback.`);
     return;

@@ -1,5 +1,5 @@
 import type { CustomerStanding } from '../incidents/incident-action.js';
-import type { Evidence } from './evidence.js';
+import type { AlarmEvidence, Evidence } from './evidence.js';
 import type { TimerPurpose, VerificationCommand } from './verification-command.js';
 import type { VerificationLevel } from './verification-level.js';
 
@@ -10,14 +10,34 @@ export interface CallTarget {
   phone: string;
 }
 
-/** One alarm of the incident, with what its zone card says about the detector. */
+/** One alarm as the engine routes it, with what its zone card says about the detector. */
 export interface ZoneTrip {
   at: number;
   route: 'emergency' | 'fire' | 'medical' | 'burglary';
   zone: number | null;
   principle: string | null;
   linkedGroup: string | null;
-  evidence: Evidence & { kind: 'alarm' };
+  evidence: AlarmEvidence;
+}
+
+/**
+ * One detector of the incident: its alarms (same route, same zone) folded into one entry, as
+ * the rules ask of them: whether a zone tripped, when last (the linked-zone window), how often
+ * (one notice for a repeating zone). A chattering detector so keeps the state small and cannot
+ * push a partner zone out of it, and the state stays a row the database keeps inline.
+ */
+export interface TrippedZone {
+  route: ZoneTrip['route'];
+  zone: number | null;
+  principle: string | null;
+  linkedGroup: string | null;
+  zoneName: string | null;
+  /** Of its latest alarm. */
+  code: string;
+  description: string;
+  firstAt: number;
+  lastAt: number;
+  count: number;
 }
 
 /**
@@ -28,8 +48,8 @@ export interface VerificationCase {
   incidentId: string;
   openedAt: number;
   stage: 'verifying' | 'confirmed' | 'closed';
-  /** The most recent alarms (at most MAX_TRIPS): a runaway zone must not grow the state. */
-  trips: ZoneTrip[];
+  /** The detectors that tripped, least recent first (at most MAX_ZONES, the most recent). */
+  zones: TrippedZone[];
   /** A fire waits for its callback until the `fire_callback` timer. */
   fireAwaiting: boolean;
   callList: CallTarget[];
@@ -60,7 +80,12 @@ export interface VerificationState {
   case: VerificationCase | null;
 }
 
-export const MAX_TRIPS = 32;
+/**
+ * Detectors kept per case. Beyond them a premises is confirmed many times over; the incident's
+ * own record keeps every alarm. 16 keeps a storm's state (random zones) near 3 KB: what makes
+ * a batch's state rows cheap to write (npm run bench -- console, README).
+ */
+export const MAX_ZONES = 16;
 export const MAX_EVIDENCE = 32;
 
 export function initialVerificationState(account: string): VerificationState {

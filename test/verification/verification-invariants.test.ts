@@ -6,7 +6,7 @@ import type { VerificationCommand } from '../../src/verification/verification-co
 import type { VerificationInput, VerificationCallResult } from '../../src/verification/verification-input.js';
 import { BURGLARY_LEVELS, threatensLife, type VerificationLevel } from '../../src/verification/verification-level.js';
 import { VERIFICATION_PRESETS, type VerificationPolicy } from '../../src/verification/verification-policy.js';
-import { MAX_EVIDENCE, MAX_TRIPS } from '../../src/verification/verification-state.js';
+import { MAX_EVIDENCE, MAX_ZONES } from '../../src/verification/verification-state.js';
 import { OUTCOMES } from '../../src/incidents/incident-action.js';
 import { isFalseOutcome } from '../../src/verification/withdraw-report.js';
 import { alarm, OWNER_MOBILE, PREMISES, Scenario, shop, T0 } from './verification-given.js';
@@ -154,7 +154,7 @@ t.test(`invariants over ${WALKS} random walks of every preset`, async (t) => {
         }
       }
       const kase = result.state.case;
-      if (kase !== null && (kase.trips.length > MAX_TRIPS || kase.evidence.length > MAX_EVIDENCE)) fail('the state grew without bound');
+      if (kase !== null && (kase.zones.length > MAX_ZONES || kase.evidence.length > MAX_EVIDENCE)) fail('the state grew without bound');
     });
     // Same inputs, same answers: nothing hidden in the core.
     const again = new Scenario(policy);
@@ -184,5 +184,5 @@ t.test('a decision never changes the state it was given', async (t) => {
   const s = new Scenario(); // Scenario deep-freezes every state: a mutation would throw in strict mode
   s.given([alarm('130', 1)], [alarm('130', 3, T0 + 60_000), T0 + 60_000]);
   t.equal(s.state.case?.stage, 'confirmed');
-  t.ok(Object.isFrozen(s.state.case?.trips));
+  t.ok(Object.isFrozen(s.state.case?.zones));
 });

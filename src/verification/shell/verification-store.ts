@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
 import { DEFAULT_VERIFICATION_POLICY, verificationPolicy, type VerificationPolicy } from '../verification-policy.js';
+import { upgradeVerificationState } from '../tripped-zones.js';
 import { initialVerificationState, type VerificationState } from '../verification-state.js';
 
 /**
@@ -18,7 +19,7 @@ export async function lockVerificationStates(trx: Transaction<Database>, account
     .onConflict((oc) => oc.column('account').doNothing())
     .execute();
   const rows = await trx.selectFrom('verification_state').select(['account', 'state']).where('account', 'in', sorted).orderBy('account').forUpdate().execute();
-  for (const row of rows) states.set(row.account, row.state as VerificationState);
+  for (const row of rows) states.set(row.account, upgradeVerificationState(row.state as VerificationState));
   return states;
 }
 
