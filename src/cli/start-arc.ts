@@ -89,7 +89,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
 
     const bus = new JournalBus();
     if (config.databaseUrl) {
-      const listener = listenForJournalCommits(config.databaseUrl, bus, (err) => logger.warn({ err }, 'journal LISTEN connection error'));
+      const listener = listenForJournalCommits(config.databaseUrl, bus, (err, failures) => logger.warn({ err, failures }, 'journal LISTEN connection error'));
       stops.push(() => listener.close());
     }
     const journalMetrics = createJournalMetrics(metrics);
@@ -152,7 +152,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
         config.databaseUrl,
         ACCOUNTS_CHANGED_CHANNEL,
         () => void reloadAccounts().catch((err: unknown) => logger.error({ err }, 'accounts reload failed')),
-        (err) => logger.warn({ err }, 'accounts LISTEN connection error'),
+        (err, failures) => logger.warn({ err, failures }, 'accounts LISTEN connection error'),
       );
       stops.push(() => listener.close());
     }
@@ -165,7 +165,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
     const incidentBus = new IncidentBus();
     const incidentMetrics = createIncidentMetrics(metrics);
     if (config.databaseUrl) {
-      const listener = listenForIncidentActions(config.databaseUrl, incidentBus, (err) => logger.warn({ err }, 'incident LISTEN connection error'));
+      const listener = listenForIncidentActions(config.databaseUrl, incidentBus, (err, failures) => logger.warn({ err, failures }, 'incident LISTEN connection error'));
       stops.push(() => listener.close());
     }
     const onConsumerError = (consumer: string) => (err: unknown) => logger.error({ err, consumer }, 'journal consumer step failed: retrying');
