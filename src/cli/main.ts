@@ -9,11 +9,12 @@ import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
 import { simCommand } from './sim.js';
 import { sim110Command } from './sim-110.js';
+import { simDiallerCommand } from './sim-dialler.js';
 import { statusCommand } from './status.js';
 import { userCommand } from './user.js';
 
 /** Every subcommand of `bin/arc`, in the order `arc --help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand, decodeCommand, migrateCommand, importCommand, simCommand, sim110Command, journalCommand, replayCommand, userCommand, auditCommand, statusCommand, reportCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, decodeCommand, migrateCommand, importCommand, simCommand, sim110Command, simDiallerCommand, journalCommand, replayCommand, userCommand, auditCommand, statusCommand, reportCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,3 +1,7 @@
+import { noteCallNotPlaced } from '../callback-dialler/call-not-placed.js';
+import { createCallbackDialler } from '../callback-dialler/callback-dialler.js';
+import { createDiallerMetrics } from '../callback-dialler/dialler-metrics.js';
+import { DIALLER_KEY_ID } from '../callback-dialler/dialler-wire.js';
 import { readArcVersion } from '../config/arc-version.js';
 import type { Config } from '../config/config.js';
 import { buildHttpServer } from '../console/http-server.js';
@@ -183,13 +187,31 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
     // Maintenance tickets (维保工单): opened from troubles and supervision; the routes work on any node.
     const maintenance = createMaintenanceService({ db: store.db, now: Date.now, logger, metrics, policy: config.ticketPolicy });
 
+    // Password callbacks (口令复核): placed by a voice gateway when one is configured (its results
+    // come back signed to /api/callback-dialler/results), else by the operators from the console.
+    const diallerKey = config.callbackDiallerUrl !== undefined && config.callbackDiallerSecret !== undefined ? { keyId: DIALLER_KEY_ID, secret: config.callbackDiallerSecret } : null;
+    const diallerMetrics = createDiallerMetrics(metrics);
+    const dialler =
+      diallerKey &&
+      createCallbackDialler({
+        gateway: { url: config.callbackDiallerUrl!, secret: diallerKey.secret },
+        now: Date.now,
+        logger,
+        metrics: diallerMetrics,
+        onNotPlaced: async (call) => {
+          const actionId = await noteCallNotPlaced(store.db, call, Date.now());
+          if (actionId !== null) incidentBus.published(actionId);
+        },
+      });
+    if (dialler) stops.push(() => dialler.stop());
+
     // Verification: alarms are verified in the incidents consumer's transaction; operators'
     // verdicts and callbacks on any node; its timers on the leader.
     const verification = createVerificationService(store.db, {
       now: Date.now,
       logger,
       metrics: createVerificationMetrics(metrics),
-      callbacks: operatorCallbacks,
+      callbacks: dialler ?? operatorCallbacks,
       effects: {
         forward110: async (trx, f) => {
           const note = `confirmed again by the verification engine (${f.level})`;
@@ -311,7 +333,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       stops.push(() => serial.stop());
     }
 
-    const app = buildHttpServer({ config, store, metrics, logger, sessionTtlMs: config.sessionTtlS * 1000, onAccountsChanged, incidentBus, incidentMetrics, supervision, verification, uplinkKey, failover: keeper, spoolDepth: () => receiving.depth, dispatch, maintenance });
+    const app = buildHttpServer({ config, store, metrics, logger, sessionTtlMs: config.sessionTtlS * 1000, onAccountsChanged, incidentBus, incidentMetrics, supervision, verification, uplinkKey, diallerKey, diallerMetrics, failover: keeper, spoolDepth: () => receiving.depth, dispatch, maintenance });
     const address = await app.listen({ port: config.httpPort, host: config.httpHost });
     stops.push(() => app.close());
     logger.info({ address, dc09Port: dc09.port, database: store.kind, version }, 'arc is serving');

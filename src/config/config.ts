@@ -31,6 +31,9 @@ export interface Config {
   readonly uplink110KeyId: string;
   readonly uplink110Secret: string | undefined;
   readonly uplink110AcceptTimeoutS: number;
+  /** The automated callback dialler's voice gateway: off (the operators call) when the URL is undefined. */
+  readonly callbackDiallerUrl: string | undefined;
+  readonly callbackDiallerSecret: string | undefined;
   readonly spoolDir: string;
   readonly spoolMaxMb: number;
   readonly spoolWarnMb: number;
@@ -66,6 +69,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, co
     else problems.push(`${setting.name}: must be ${setting.allowed}, got ${JSON.stringify(shown(setting, raw))}${where(parsed.error)}`);
   }
   if (config.uplink110Url !== undefined && config.uplink110Secret === undefined) problems.push('ARC_UPLINK110_SECRET: must be set when ARC_UPLINK110_URL is (the 110 link is always signed)');
+  if (config.callbackDiallerUrl !== undefined && config.callbackDiallerSecret === undefined) problems.push('ARC_CALLBACK_DIALLER_SECRET: must be set when ARC_CALLBACK_DIALLER_URL is (the gateway link is always signed)');
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config as unknown as Config);
 }
@@ -79,7 +83,7 @@ function where(error: { issues: readonly { path: readonly PropertyKey[]; message
 /** The value as an error message may show it: a URL's password is not written to logs. */
 function shown(setting: Setting, raw: string): string {
   if (!('secret' in setting)) return raw;
-  if (setting.name === 'ARC_UPLINK110_SECRET') return '***'; // not a URL: nothing of it is shown
+  if (setting.name.endsWith('_SECRET')) return '***'; // not a URL: nothing of it is shown
   try {
     const url = new URL(raw);
     if (url.password) url.password = '***';

@@ -33,6 +33,8 @@ export const DEFAULTS = {
   uplink110KeyId: 'arc',
   uplink110Secret: undefined as string | undefined, // required with ARC_UPLINK110_URL
   uplink110AcceptTimeoutS: 30,
+  callbackDiallerUrl: undefined as string | undefined, // unset: operators place the password callbacks
+  callbackDiallerSecret: undefined as string | undefined, // required with ARC_CALLBACK_DIALLER_URL
   spoolDir: './spool', // the local spool of receptions while the database is away: <dir>/<node id>.jsonl
   spoolMaxMb: 256,
   spoolWarnMb: 16,
@@ -245,6 +247,19 @@ export const SETTINGS = [
     allowed: 'an integer 1-3600',
     schema: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().min(1).max(3600)),
     meaning: 'a forward 110 has not accepted this many seconds after confirmation is escalated to the operator (call 110 by phone); delivery goes on',
+  },
+  {
+    name: 'ARC_CALLBACK_DIALLER_URL', key: 'callbackDiallerUrl', default: '(unset)',
+    allowed: 'an http:// or https:// URL',
+    schema: z.string().refine(isHttpUrl),
+    meaning: "the voice gateway's base URL (e.g. `http://127.0.0.1:8120` for `arc sim-dialler`): arc POSTs the password callbacks (口令复核) to `{url}/calls` and their cancels to `{url}/calls/{callId}/cancel`, and the gateway reports each result to `/api/callback-dialler/results`; unset: the operators place the calls",
+  },
+  {
+    name: 'ARC_CALLBACK_DIALLER_SECRET', key: 'callbackDiallerSecret', default: '(unset)',
+    allowed: 'at least 16 characters',
+    schema: z.string().min(16),
+    meaning: "the shared secret the gateway link is signed with (HMAC-SHA256, both ways, key id `arc`); required with ARC_CALLBACK_DIALLER_URL; never logged",
+    secret: true,
   },
   {
     name: 'ARC_TICKET_DEADLINES', key: 'ticketPolicy', default: '{}',

@@ -7,6 +7,8 @@ import { Counter, type Registry } from 'prom-client';
 import { registerSessionAuth } from '../auth/session-auth.js';
 import { registerSessionRoutes } from '../auth/session-routes.js';
 import { registerUserRoutes } from '../auth/user-routes.js';
+import { createDiallerMetrics, type DiallerMetrics } from '../callback-dialler/dialler-metrics.js';
+import { registerDiallerRoutes } from '../callback-dialler/dialler-routes.js';
 import type { Config } from '../config/config.js';
 import { findCustomerCard } from '../customers/customer-lookup.js';
 import { registerCustomerRoutes } from '../customers/customer-routes.js';
@@ -22,7 +24,7 @@ import { registerFailoverRoutes } from '../failover/failover-routes.js';
 import type { LeaseKeeper } from '../failover/lease-keeper.js';
 import { createForwardHook } from '../uplink110/forward-hook.js';
 import { registerUplinkRoutes } from '../uplink110/uplink-routes.js';
-import type { SigningKey } from '../uplink110/uplink-signature.js';
+import type { SigningKey } from '../signing/hmac-signature.js';
 import { registerVerificationRoutes } from '../verification/shell/verification-routes.js';
 import type { VerificationService } from '../verification/shell/verification-service.js';
 import type { Logger } from '../observability/logger.js';
@@ -64,6 +66,10 @@ export interface HttpServerDeps {
   dispatch?: DispatchService;
   /** The key 110 signs its case updates with; null or absent when the uplink is off. */
   uplinkKey?: SigningKey | null;
+  /** The key the voice gateway signs its call results with; null or absent when no gateway is configured. */
+  diallerKey?: SigningKey | null;
+  /** Shared with the callback dialler when it runs in this process; created on `metrics` if absent. */
+  diallerMetrics?: DiallerMetrics;
   /** This node's lease: GET /api/failover and the switchover. */
   failover?: LeaseKeeper;
   /** Receptions in this node's local spool (GET /api/failover). */
@@ -124,7 +130,11 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   );
   const dispatch = deps.dispatch;
   if (dispatch) void app.register(routes((scope) => registerDispatchRoutes(scope, { db: store.db, service: dispatch, now, incidentBus, ...(deps.onAccountsChanged && { onCustomersChanged: deps.onAccountsChanged }) })));
-  if (verification) void app.register(routes((scope) => registerVerificationRoutes(scope, { db: store.db, verification, now })));
+  if (verification) {
+    void app.register(routes((scope) => registerVerificationRoutes(scope, { db: store.db, verification, now })));
+    const diallerMetrics = deps.diallerMetrics ?? createDiallerMetrics(metrics);
+    void app.register(routes((scope) => registerDiallerRoutes(scope, { db: store.db, verification, key: deps.diallerKey ?? null, now, metrics: diallerMetrics })));
+  }
   void app.register(routes((scope) => registerUplinkRoutes(scope, { db: store.db, key: deps.uplinkKey ?? null, now, bus: incidentBus })));
   if (deps.maintenance) {
     const service = deps.maintenance;

@@ -1,5 +1,5 @@
 import type { AttemptResult } from './uplink-tables.js';
-import { signedHeaders, type SigningKey } from './uplink-signature.js';
+import { signedHeaders, type SigningKey } from '../signing/hmac-signature.js';
 import { uplinkAnswerSchema } from './uplink-wire.js';
 
 export interface UplinkTarget extends SigningKey {

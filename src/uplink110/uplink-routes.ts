@@ -7,9 +7,9 @@ import { ApiError } from '../console/api-error.js';
 import type { IncidentBus } from '../incidents/incident-bus.js';
 import { appendActions, loadIncident, lockIncident } from '../incidents/incident-store.js';
 import type { Database } from '../store/database-schema.js';
-import { acceptSignedJson, requireSignature } from './signed-json.js';
-import type { SigningKey } from './uplink-signature.js';
-import { policeUpdateSchema } from './uplink-wire.js';
+import { acceptSignedJson, requireSignature } from '../signing/signed-json.js';
+import type { SigningKey } from '../signing/hmac-signature.js';
+import { policeUpdateSchema, UPLINK_LINK } from './uplink-wire.js';
 
 export interface UplinkRouteDeps {
   db: Kysely<Database>;
@@ -101,7 +101,7 @@ export function registerUplinkRoutes(scope: FastifyInstance, deps: UplinkRouteDe
             if (key === null) throw new ApiError(503, 'UPLINK_OFF', 'the 110 uplink is not configured on this centre');
             return Promise.resolve();
           },
-          requireSignature(secretFor, () => deps.now().getTime()),
+          requireSignature(secretFor, () => deps.now().getTime(), UPLINK_LINK),
         ],
         schema: {
           tags,

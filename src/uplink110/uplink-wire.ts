@@ -7,8 +7,11 @@ import { VERIFICATION_LEVELS, type VerificationLevel } from '../verification/ver
  * The messages of the 110 link, modelled on ASAP-to-PSAP (APCO/TMA): the centre reports an alarm
  * event (notify), adds to it (update) or withdraws it (cancel); the police centre answers each
  * with its case number (accepted) or a reason (rejected), and later reports on its case
- * (dispatched, on scene, closed with a disposition). JSON, signed (uplink-signature.ts).
+ * (dispatched, on scene, closed with a disposition). JSON, signed (src/signing/hmac-signature.ts).
  */
+
+/** The 110 link's signature refusals are `UPLINK_SIGNATURE_MISSING`, `UPLINK_BAD_SIGNATURE`… (both ends). */
+export const UPLINK_LINK = { name: 'UPLINK' } as const;
 
 /** The premises as the police need them to find the place; who lives there is not sent. */
 export interface Premises {

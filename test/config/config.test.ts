@@ -59,3 +59,13 @@ t.test("ARC_TICKET_DEADLINES replaces the tickets' default deadlines level by le
   t.throws(() => loadConfig({ ARC_TICKET_DEADLINES: '{"critical":{"responseMin":5,"repairMin":60}}' }), /ARC_TICKET_DEADLINES/, 'no level of its own');
   t.throws(() => loadConfig({ ARC_TICKET_DEADLINES: '{"general":{"responseMin":0,"repairMin":60}}' }), /ARC_TICKET_DEADLINES/, 'at least a minute');
 });
+
+t.test('a voice gateway for the callbacks: its URL needs its secret, and the secret is never shown', async (t) => {
+  t.match(loadConfig({}), { callbackDiallerUrl: undefined, callbackDiallerSecret: undefined }, 'unset: the operators place the calls');
+  t.match(loadConfig({ ARC_CALLBACK_DIALLER_URL: 'http://127.0.0.1:8120', ARC_CALLBACK_DIALLER_SECRET: 'sixteen-chars-ok' }), { callbackDiallerUrl: 'http://127.0.0.1:8120', callbackDiallerSecret: 'sixteen-chars-ok' });
+  t.throws(() => loadConfig({ ARC_CALLBACK_DIALLER_URL: 'http://127.0.0.1:8120' }), /ARC_CALLBACK_DIALLER_SECRET: must be set when ARC_CALLBACK_DIALLER_URL is/);
+  t.throws(() => loadConfig({ ARC_CALLBACK_DIALLER_URL: 'sip:gateway' }), /ARC_CALLBACK_DIALLER_URL: must be an http:\/\/ or https:\/\/ URL/);
+  const err = t.throws(() => loadConfig({ ARC_CALLBACK_DIALLER_SECRET: 'too-short' })) as Error;
+  t.match(err.message, /ARC_CALLBACK_DIALLER_SECRET: must be at least 16 characters, got "\*\*\*"/);
+  t.notMatch(err.message, 'too-short');
+});

@@ -1,17 +1,6 @@
 import t, { type Test } from 'tap';
 import { TEST_DATABASES } from '../helpers/databases.js';
-import { DURESS, eventually, GUARDS, MANAGER, OWNER, PASSCODE, PREMISES, startCentre } from './scenario-kit.js';
-
-interface IncidentView {
-  id: string;
-  account: string;
-  status: string;
-}
-interface ActionView {
-  kind: string;
-  actor: string;
-  detail: Record<string, unknown>;
-}
+import { DURESS, eventually, GUARDS, incidentViews, MANAGER, OWNER, PASSCODE, PREMISES, startCentre, type IncidentView } from './scenario-kit.js';
 
 // Each scenario has its premises (an account) in one running centre per database.
 const ACCOUNTS = {
@@ -29,14 +18,7 @@ t.test(`${database.name}: verification end to end`, async (t) => {
     ...((account === ACCOUNTS.suspended || account === ACCOUNTS.suspendedForwarded) && { serviceStatus: 'suspended' as const }),
   })));
 
-  const incidentOf = (account: string) =>
-    eventually(async () => {
-      const { body } = await c.api<{ incidents: IncidentView[] }>('operator', 'GET', '/api/incidents?state=all&limit=1000');
-      return body.incidents.find((i) => i.account === account);
-    }, `an incident for ${account}`);
-  const actionsOf = async (id: string) => (await c.api<{ actions: ActionView[]; incident: IncidentView }>('operator', 'GET', `/api/incidents/${id}`)).body;
-  const actionSeen = (id: string, kind: string, match: (a: ActionView) => boolean = () => true) =>
-    eventually(async () => (await actionsOf(id)).actions.find((a) => a.kind === kind && match(a)), `${kind} on incident ${id}`);
+  const { incidentOf, actionsOf, actionSeen } = incidentViews(c);
   const received = (incidentId: string) => c.sim.received().filter((m) => m.incidentId === incidentId);
   const call = (id: string, body: object) => c.api<{ reply: string | null }>('operator', 'POST', `/api/incidents/${id}/verification-calls`, body);
   /** The pending call the engine asked for (the console shows it), as the operator would place it. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import t from 'tap';
-import { signedHeaders } from '../../src/uplink110/uplink-signature.js';
+import { signedHeaders } from '../../src/signing/hmac-signature.js';
 import { arcBin, arcEnv } from '../helpers/arc-process.js';
 
 const notify = (incidentId: string, account: string) => ({

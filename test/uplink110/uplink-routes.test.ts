@@ -1,5 +1,5 @@
 import t from 'tap';
-import { signedHeaders } from '../../src/uplink110/uplink-signature.js';
+import { signedHeaders } from '../../src/signing/hmac-signature.js';
 import { loadIncident } from '../../src/incidents/incident-store.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
 import { eventually, KEY, uplinkWorld } from './uplink-test-kit.js';

@@ -1,5 +1,5 @@
 import type { PoliceStatus } from '../../incidents/incident-action.js';
-import { signedHeaders, type SigningKey } from '../uplink-signature.js';
+import { signedHeaders, type SigningKey } from '../../signing/hmac-signature.js';
 import type { PoliceUpdate } from '../uplink-wire.js';
 
 /** When the simulated police report on a new case: each delay from acceptance, in ms. */

@@ -2,8 +2,8 @@ import Fastify from 'fastify';
 import { POLICE_STATUSES, type PoliceStatus } from '../../incidents/incident-action.js';
 import { registerApiErrorHandler } from '../../console/api-error.js';
 import { ApiError } from '../../console/api-error.js';
-import { acceptSignedJson, requireSignature } from '../signed-json.js';
-import { uplinkPayloadSchema } from '../uplink-wire.js';
+import { acceptSignedJson, requireSignature } from '../../signing/signed-json.js';
+import { UPLINK_LINK, uplinkPayloadSchema } from '../uplink-wire.js';
 import { PoliceCases, SIM_MODES, type PoliceCase, type ReceivedMessage, type SimMode } from './police-cases.js';
 import { dispositionSteps, sendPoliceUpdate, type DispositionPlan } from './police-updates.js';
 import { sim110Page } from './sim-110-page.js';
@@ -82,7 +82,7 @@ export async function startSim110(options: Sim110Options = {}): Promise<Sim110> 
             return reply.code(503).send({ error: { code: 'UNAVAILABLE', message: 'the 110 centre is down (simulated)' } });
           }
           try {
-            await requireSignature((id) => (id === key.keyId ? key.secret : undefined), now)(req);
+            await requireSignature((id) => (id === key.keyId ? key.secret : undefined), now, UPLINK_LINK)(req);
           } catch (err) {
             book.refused('refused', (err as ApiError).code, null, now());
             throw err;

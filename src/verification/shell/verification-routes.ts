@@ -4,12 +4,9 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { currentUser, requireRole } from '../../auth/require-role.js';
 import { ApiError } from '../../console/api-error.js';
-import { checkPasscode } from '../../customers/customer-changes.js';
-import { CustomerError } from '../../customers/customer-error.js';
-import { lockIncident } from '../../incidents/incident-store.js';
 import type { Database } from '../../store/database-schema.js';
-import type { VerificationCallResult } from '../verification-input.js';
 import { VERIFICATION_PRESETS, VerificationPolicyError, verificationPolicy } from '../verification-policy.js';
+import { callerReplySchema, callOutcomeFields, recordCallOutcome } from './record-call-outcome.js';
 import type { VerificationService } from './verification-service.js';
 
 export interface VerificationRouteDeps {
@@ -24,11 +21,7 @@ const tags = ['verification'];
 const callSchema = z.object({
   /** The call the engine asked for (from its `callback_started` action); null for a call made by hand. */
   callId: z.string().min(1).max(200).nullable(),
-  contact: z.string().min(1).max(200),
-  phone: z.string().min(1).max(50),
-  answer: z.enum(['answered', 'no_answer', 'busy', 'refused']),
-  /** What the person gave as their code: arc checks it (passcode or duress); never stored. */
-  code: z.string().min(1).max(50).optional(),
+  ...callOutcomeFields,
 });
 
 const policySchema = z.object({
@@ -62,35 +55,10 @@ export function registerVerificationRoutes(app: FastifyInstance, deps: Verificat
         description: 'With `code`, arc checks it against the customer\'s passcode and duress code. The reply is `code_accepted` for both: read it to the caller as it is.',
         params: z.object({ id: z.string().regex(/^\d{1,18}$/) }),
         body: callSchema,
-        response: { 200: z.object({ reply: z.enum(['code_accepted', 'code_not_accepted']).nullable() }) },
+        response: { 200: callerReplySchema },
       },
     },
-    async (req) => {
-      const user = currentUser(req);
-      const { callId, contact, phone, answer, code } = req.body;
-      const now = deps.now();
-      const loaded = await deps.db.selectFrom('incident').select(['account', 'customer_id']).where('id', '=', req.params.id).executeTakeFirst();
-      if (loaded === undefined) throw new ApiError(404, 'INCIDENT_NOT_FOUND', `no incident ${req.params.id}`);
-      let result: VerificationCallResult = answer === 'answered' ? 'wrong_code' : answer;
-      if (answer === 'answered') {
-        if (code === undefined) throw new ApiError(422, 'CODE_REQUIRED', 'an answered callback needs the code the person gave (or answer "refused")');
-        if (loaded.customer_id === null) throw new ApiError(409, 'NO_CUSTOMER', 'the account has no customer: verify the caller another way');
-        const match = await checkPasscode(deps.db, loaded.customer_id, code, { actor: user.id, now }).catch((err: unknown) => {
-          if (err instanceof CustomerError) throw new ApiError(409, err.code, err.message);
-          throw err;
-        });
-        result = match === 'none' ? 'wrong_code' : match;
-      }
-      const after = await deps.db.transaction().execute(async (trx) => {
-        const incident = await lockIncident(trx, req.params.id);
-        if (incident === undefined) throw new ApiError(404, 'INCIDENT_NOT_FOUND', `no incident ${req.params.id}`);
-        if (incident.state.status === 'closed') throw new ApiError(409, 'INCIDENT_CLOSED', 'the incident is closed');
-        return deps.verification.inTransaction(trx, loaded.account, { kind: 'callback_outcome', incidentId: req.params.id, callId, contact, phone, result });
-      });
-      after();
-      const reply: 'code_accepted' | 'code_not_accepted' | null = result === 'passcode' || result === 'duress' ? 'code_accepted' : result === 'wrong_code' ? 'code_not_accepted' : null;
-      return { reply };
-    },
+    async (req) => recordCallOutcome(deps, { incidentId: req.params.id, ...req.body }, currentUser(req).id),
   );
 
   api.get(

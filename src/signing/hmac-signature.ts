@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * How both ends of the 110 link sign what they send: HMAC-SHA256, with the shared secret, over
- * `keyId.timestamp.body` (the exact body bytes), hex in `X-Arc-Signature`. The key id names the
- * secret (so it can be rotated), the timestamp (unix seconds) bounds a replay to ±5 minutes.
- * Pure: no clock, no I/O; the secret never leaves these functions.
+ * How both ends of a machine link (the 110 uplink, the callback dialler's voice gateway) sign
+ * what they send: HMAC-SHA256, with the link's shared secret, over `keyId.timestamp.body` (the
+ * exact body bytes), hex in `X-Arc-Signature`. The key id names the secret (so it can be
+ * rotated), the timestamp (unix seconds) bounds a replay to ±5 minutes. Pure: no clock, no I/O;
+ * the secret never leaves these functions.
  */
 export const SIGNATURE_HEADERS = { keyId: 'x-arc-key-id', timestamp: 'x-arc-timestamp', signature: 'x-arc-signature' } as const;
 
@@ -16,17 +17,25 @@ export interface SigningKey {
   secret: string;
 }
 
-/** The stable codes of a refused signature; the HTTP answer is 401 with one of them. */
-export const SIGNATURE_ERRORS = {
-  UPLINK_SIGNATURE_MISSING: 'the request carries no X-Arc-Key-Id, X-Arc-Timestamp and X-Arc-Signature',
-  UPLINK_UNKNOWN_KEY: 'the key id is not one this side knows',
-  UPLINK_STALE_TIMESTAMP: 'the signed timestamp is more than 5 minutes from this clock',
-  UPLINK_BAD_SIGNATURE: 'the signature does not match the body',
+/**
+ * Why a signature is refused. Each link answers 401 with its own stable code for the fault,
+ * `<LINK>_<FAULT>` (signatureErrorCode): `UPLINK_BAD_SIGNATURE`, `DIALLER_BAD_SIGNATURE`.
+ */
+export const SIGNATURE_FAULTS = {
+  SIGNATURE_MISSING: 'the request carries no X-Arc-Key-Id, X-Arc-Timestamp and X-Arc-Signature',
+  UNKNOWN_KEY: 'the key id is not one this side knows',
+  STALE_TIMESTAMP: 'the signed timestamp is more than 5 minutes from this clock',
+  BAD_SIGNATURE: 'the signature does not match the body',
 } as const;
 
-export type SignatureErrorCode = keyof typeof SIGNATURE_ERRORS;
+export type SignatureFault = keyof typeof SIGNATURE_FAULTS;
 
-export type SignatureCheck = { ok: true; keyId: string } | { ok: false; code: SignatureErrorCode; message: string };
+export type SignatureCheck = { ok: true; keyId: string } | { ok: false; fault: SignatureFault; message: string };
+
+/** A link's stable code for a refused signature, e.g. `signatureErrorCode('UPLINK', 'BAD_SIGNATURE')` is `UPLINK_BAD_SIGNATURE`. */
+export function signatureErrorCode(link: string, fault: SignatureFault): string {
+  return `${link}_${fault}`;
+}
 
 /** The hex HMAC of a body at a timestamp. */
 export function signature(key: SigningKey, timestampS: number, body: Buffer | string): string {
@@ -60,14 +69,14 @@ export function verifySignature(
   const keyId = single(headers[SIGNATURE_HEADERS.keyId]);
   const timestamp = single(headers[SIGNATURE_HEADERS.timestamp]);
   const given = single(headers[SIGNATURE_HEADERS.signature]);
-  if (keyId === undefined || timestamp === undefined || given === undefined) return refused('UPLINK_SIGNATURE_MISSING');
+  if (keyId === undefined || timestamp === undefined || given === undefined) return refused('SIGNATURE_MISSING');
   const secret = secretFor(keyId);
-  if (secret === undefined) return refused('UPLINK_UNKNOWN_KEY');
-  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Number(timestamp) - nowMs / 1000) > MAX_CLOCK_SKEW_S) return refused('UPLINK_STALE_TIMESTAMP');
+  if (secret === undefined) return refused('UNKNOWN_KEY');
+  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Number(timestamp) - nowMs / 1000) > MAX_CLOCK_SKEW_S) return refused('STALE_TIMESTAMP');
   const expected = Buffer.from(signature({ keyId, secret }, Number(timestamp), body), 'hex');
   const actual = /^[0-9a-f]{64}$/i.test(given) ? Buffer.from(given, 'hex') : Buffer.alloc(0);
   // Constant time, so that the signature cannot be guessed byte by byte from response times.
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return refused('UPLINK_BAD_SIGNATURE');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return refused('BAD_SIGNATURE');
   return { ok: true, keyId };
 }
 
@@ -76,6 +85,6 @@ function single(value: string | string[] | undefined): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
-function refused(code: SignatureErrorCode): SignatureCheck {
-  return { ok: false, code, message: SIGNATURE_ERRORS[code] };
+function refused(fault: SignatureFault): SignatureCheck {
+  return { ok: false, fault, message: SIGNATURE_FAULTS[fault] };
 }

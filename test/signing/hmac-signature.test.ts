@@ -1,6 +1,5 @@
 import t from 'tap';
-import { retryDelay } from '../../src/uplink110/send-message.js';
-import { SIGNATURE_ERRORS, signature, signedHeaders, verifySignature } from '../../src/uplink110/uplink-signature.js';
+import { SIGNATURE_FAULTS, signature, signatureErrorCode, signedHeaders, verifySignature } from '../../src/signing/hmac-signature.js';
 
 // Vectors computed once with OpenSSL, not with the code under test:
 //   printf '%s' 'arc.1795420800.{"kind":"notify","incidentId":"42"}' | openssl dgst -sha256 -hmac 'arc-dev-uplink110-secret-not-for-production'
@@ -30,24 +29,24 @@ t.test('the verifier takes a good signature and refuses each bad one with its co
   t.same(verifySignature(headers, BODY, secretFor, at - 300_000), { ok: true, keyId: 'arc' }, '5 minutes early too');
   const code = (h: Record<string, string | undefined>, body = BODY, now = at) => {
     const r = verifySignature(h, body, secretFor, now);
-    return r.ok ? 'ok' : r.code;
+    return r.ok ? 'ok' : r.fault;
   };
-  t.equal(code({}), 'UPLINK_SIGNATURE_MISSING');
-  t.equal(code({ ...headers, 'x-arc-signature': '' }), 'UPLINK_SIGNATURE_MISSING');
-  t.equal(code({ ...headers, 'x-arc-key-id': 'k2' }), 'UPLINK_UNKNOWN_KEY');
-  t.equal(code(headers, BODY, at + 301_000), 'UPLINK_STALE_TIMESTAMP', 'a replay after 5 minutes');
-  t.equal(code(headers, BODY, at - 301_000), 'UPLINK_STALE_TIMESTAMP', 'a clock far ahead');
-  t.equal(code({ ...headers, 'x-arc-timestamp': '1e9' }), 'UPLINK_STALE_TIMESTAMP', 'not a number of seconds');
-  t.equal(code(headers, BODY.replace('42', '43')), 'UPLINK_BAD_SIGNATURE', 'a body changed by one byte');
-  t.equal(code(headers, `${BODY} `), 'UPLINK_BAD_SIGNATURE', 'or re-serialised');
-  t.equal(code({ ...headers, 'x-arc-signature': VECTORS[0]!.hex.slice(2) }), 'UPLINK_BAD_SIGNATURE', 'a short signature');
-  t.equal(code({ ...headers, 'x-arc-signature': 'zz'.repeat(32) }), 'UPLINK_BAD_SIGNATURE', 'not hex');
-  t.equal(code({ ...headers, 'x-arc-timestamp': String(AT_S + 1) }, BODY, at), 'UPLINK_BAD_SIGNATURE', 'the timestamp is signed');
+  t.equal(code({}), 'SIGNATURE_MISSING');
+  t.equal(code({ ...headers, 'x-arc-signature': '' }), 'SIGNATURE_MISSING');
+  t.equal(code({ ...headers, 'x-arc-key-id': 'k2' }), 'UNKNOWN_KEY');
+  t.equal(code(headers, BODY, at + 301_000), 'STALE_TIMESTAMP', 'a replay after 5 minutes');
+  t.equal(code(headers, BODY, at - 301_000), 'STALE_TIMESTAMP', 'a clock far ahead');
+  t.equal(code({ ...headers, 'x-arc-timestamp': '1e9' }), 'STALE_TIMESTAMP', 'not a number of seconds');
+  t.equal(code(headers, BODY.replace('42', '43')), 'BAD_SIGNATURE', 'a body changed by one byte');
+  t.equal(code(headers, `${BODY} `), 'BAD_SIGNATURE', 'or re-serialised');
+  t.equal(code({ ...headers, 'x-arc-signature': VECTORS[0]!.hex.slice(2) }), 'BAD_SIGNATURE', 'a short signature');
+  t.equal(code({ ...headers, 'x-arc-signature': 'zz'.repeat(32) }), 'BAD_SIGNATURE', 'not hex');
+  t.equal(code({ ...headers, 'x-arc-timestamp': String(AT_S + 1) }, BODY, at), 'BAD_SIGNATURE', 'the timestamp is signed');
   t.equal(code({ ...headers, 'x-arc-signature': VECTORS[0]!.hex.toUpperCase() }), 'ok', 'hex in either case');
-  t.same(Object.keys(SIGNATURE_ERRORS).sort(), ['UPLINK_BAD_SIGNATURE', 'UPLINK_SIGNATURE_MISSING', 'UPLINK_STALE_TIMESTAMP', 'UPLINK_UNKNOWN_KEY']);
+  t.same(Object.keys(SIGNATURE_FAULTS).sort(), ['BAD_SIGNATURE', 'SIGNATURE_MISSING', 'STALE_TIMESTAMP', 'UNKNOWN_KEY']);
 });
 
-t.test('retries back off by doubling, capped', async (t) => {
-  const retry = { initialMs: 1000, maxMs: 30_000 };
-  t.same([1, 2, 3, 4, 5, 6, 7, 100].map((n) => retryDelay(n, retry)), [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+t.test("each link answers a fault with a code of its own, the link's name first", async (t) => {
+  t.equal(signatureErrorCode('UPLINK', 'BAD_SIGNATURE'), 'UPLINK_BAD_SIGNATURE', 'the 110 link keeps the codes it always had');
+  t.equal(signatureErrorCode('DIALLER', 'SIGNATURE_MISSING'), 'DIALLER_SIGNATURE_MISSING');
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../console/api-error.js';
-import { verifySignature } from './uplink-signature.js';
+import { signatureErrorCode, verifySignature } from './hmac-signature.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,15 +28,27 @@ export function acceptSignedJson(scope: FastifyInstance): void {
   });
 }
 
+/** Which link a signed route belongs to: the prefix of its refusal codes, and who is told of a refusal. */
+export interface SignedLink {
+  /** `UPLINK` answers `UPLINK_BAD_SIGNATURE`, `DIALLER` answers `DIALLER_BAD_SIGNATURE`… */
+  name: string;
+  /** Told the code of every refused request (a metric); never the headers or the body. */
+  onRefused?: (code: string) => void;
+}
+
 /**
- * A preValidation hook refusing, with 401 and the signature error's code, a request whose body
+ * A preValidation hook refusing, with 401 and the link's code for the fault, a request whose body
  * is not signed by a key `secretFor` knows; before validation, so an unsigned caller learns
  * nothing of the schema.
  */
-export function requireSignature(secretFor: (keyId: string) => string | undefined, now: () => number) {
+export function requireSignature(secretFor: (keyId: string) => string | undefined, now: () => number, link: SignedLink) {
   return async function signed(req: FastifyRequest): Promise<void> {
     const check = verifySignature(req.headers, req.rawBody ?? Buffer.alloc(0), secretFor, now());
-    if (!check.ok) throw new ApiError(401, check.code, check.message);
+    if (!check.ok) {
+      const code = signatureErrorCode(link.name, check.fault);
+      link.onRefused?.(code);
+      throw new ApiError(401, code, check.message);
+    }
     return Promise.resolve();
   };
 }
