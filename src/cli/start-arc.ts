@@ -26,8 +26,8 @@ import { assertTerm } from '../failover/assert-term.js';
 import { createFailoverMetrics } from '../failover/failover-metrics.js';
 import { startLeaseKeeper } from '../failover/lease-keeper.js';
 import type { Database } from '../store/database-schema.js';
-import { buildForward, buildWithdrawal } from '../uplink110/build-message.js';
-import { enqueueUplink } from '../uplink110/enqueue-uplink.js';
+import { buildForwards, buildWithdrawal } from '../uplink110/build-message.js';
+import { enqueueUplink, enqueueUplinks } from '../uplink110/enqueue-uplink.js';
 import { startUplinkDelivery, type UplinkDelivery } from '../uplink110/uplink-delivery.js';
 import { createUplinkMetrics } from '../uplink110/uplink-metrics.js';
 import { operatorCallbacks } from '../verification/shell/callback-provider.js';
@@ -213,9 +213,10 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       metrics: createVerificationMetrics(metrics),
       callbacks: dialler ?? operatorCallbacks,
       effects: {
-        forward110: async (trx, f) => {
-          const note = `confirmed again by the verification engine (${f.level})`;
-          await enqueueUplink(trx, await buildForward(trx, { incidentId: f.incidentId, account: f.account, revision: f.revision, level: f.level, evidence: f.evidence, note, now: Date.now() }, customerCards.find));
+        forward110: async (trx, forwards) => {
+          const now = Date.now();
+          const inputs = forwards.map((f) => ({ incidentId: f.incidentId, account: f.account, revision: f.revision, level: f.level, evidence: f.evidence, note: `confirmed again by the verification engine (${f.level})`, now }));
+          await enqueueUplinks(trx, await buildForwards(trx, inputs, customerCards.find));
         },
         cancel110: async (trx, c) => {
           const cancel = await buildWithdrawal(trx, { incidentId: c.incidentId, revision: c.revision, reason: c.reason, now: c.at });

@@ -18,6 +18,8 @@ export interface IncidentRef {
  */
 export class IncidentBatch {
   readonly #open = new Map<string, IncidentState | undefined>();
+  /** Incidents loaded by id (loadIncidents), as appended to so far. */
+  readonly #byId = new Map<string, IncidentState>();
   #retired = 0;
   readonly #changes = new Map<string, { header: Omit<IncidentHeader, 'id'> & { id: string | null }; before: IncidentState | undefined; actions: NewAction[] }>();
   #written: Omit<CommittedActions, 'receivedAt'> | undefined;
@@ -30,6 +32,40 @@ export class IncidentBatch {
     // In account order, as every multi-incident lock takes them (incident-store's lockIncidents): no deadlock between two.
     const rows = await trx.selectFrom('incident_queue').select(['account', 'state']).where('account', 'in', wanted).where('status', '=', 'open').orderBy('account').orderBy('incident_id').forUpdate().execute();
     for (const row of rows) this.#open.set(row.account, row.state as IncidentState);
+  }
+
+  /**
+   * Locks and loads incidents by id, open or closed (one statement, in the one lock order), for
+   * `appendTo`: a worker recording on many incidents at once (the uplink's escalations) so
+   * writes them in one round of statements, holding their locks for that long only, instead of
+   * one append after another while the incidents consumer waits for them.
+   */
+  async loadIncidents(trx: Transaction<Database>, ids: readonly string[]): Promise<ReadonlyMap<string, IncidentState>> {
+    const wanted = [...new Set(ids)].filter((id) => !this.#byId.has(id));
+    if (wanted.length > 0) {
+      const rows = await trx.selectFrom('incident_queue').select('state').where('incident_id', 'in', wanted).orderBy('account').orderBy('incident_id').forUpdate().execute();
+      for (const row of rows) {
+        const state = row.state as IncidentState;
+        this.#byId.set(state.id, state);
+        if (state.status === 'open' && !this.#open.has(state.account)) this.#open.set(state.account, state);
+      }
+    }
+    return this.#byId;
+  }
+
+  /** Actions on an incident loaded by `loadIncidents`, whether or not it is its account's open one. */
+  appendTo(incidentId: string, actions: NewAction[]): void {
+    const before = this.#byId.get(incidentId);
+    if (!before) throw new Error(`incident ${incidentId} is not loaded: loadIncidents first`);
+    if (this.#open.get(before.account)?.id === incidentId) {
+      this.append(before.account, actions);
+    } else {
+      const key = `incident:${incidentId}`;
+      const change = this.#changes.get(key) ?? { header: { ...before }, before, actions: [] };
+      change.actions.push(...actions);
+      this.#changes.set(key, change);
+    }
+    this.#byId.set(incidentId, actions.reduce(evolve, before));
   }
 
   /** The account's open incident as decided so far in this batch (load it first). */

@@ -30,19 +30,17 @@ export interface NotifyInput {
  * @example await enqueueUplink(trx, await buildNotify(trx, { incidentId, account, revision: 1, level: 'linked_zones', evidence, now }))
  */
 export async function buildNotify(trx: Db, input: NotifyInput, findCard: (db: Db, account: string) => Promise<CustomerCard | undefined> = findCustomerCard): Promise<UplinkMessage> {
-  if (input.evidence.length === 0) throw new Error(`incident ${input.incidentId}: a 110 report needs its evidence`);
   const [card, incident] = await Promise.all([
     findCard(trx, input.account),
     trx.selectFrom('incident').select('opened_at').where('id', '=', input.incidentId).executeTakeFirst(),
   ]);
   if (incident === undefined) throw new Error(`no incident ${input.incidentId}`);
-  return {
-    incidentId: input.incidentId,
-    revision: input.revision,
-    kind: 'notify',
-    at: input.now,
-    payload: notifyPayload(input, card, incident.opened_at.getTime()),
-  };
+  return notifyMessage(input, card, incident.opened_at.getTime());
+}
+
+function notifyMessage(input: NotifyInput, card: CustomerCard | undefined, openedAt: number): UplinkMessage {
+  if (input.evidence.length === 0) throw new Error(`incident ${input.incidentId}: a 110 report needs its evidence`);
+  return { incidentId: input.incidentId, revision: input.revision, kind: 'notify', at: input.now, payload: notifyPayload(input, card, openedAt) };
 }
 
 /**
@@ -53,8 +51,33 @@ export async function buildNotify(trx: Db, input: NotifyInput, findCard: (db: Db
  * left no case: the next forward reports the incident afresh.
  */
 export async function buildForward(trx: Db, input: NotifyInput & { note: string }, findCard?: (db: Db, account: string) => Promise<CustomerCard | undefined>): Promise<UplinkMessage> {
-  if (!(await holdsReport(trx, input.incidentId))) return buildNotify(trx, input, findCard);
-  return buildUpdate({ incidentId: input.incidentId, revision: input.revision, note: input.note, evidence: input.evidence, now: input.now });
+  const [message] = await buildForwards(trx, [input], findCard);
+  return message!;
+}
+
+/**
+ * buildForward for many forwards at once (the engine's of one batch, in their order), in two
+ * reads whatever their number: a storm confirms hundreds of incidents in one batch, and three
+ * round trips each held the batch's locks for the better part of a second. A forward after
+ * one of the same incident in the list goes as an update: 110 holds that report by then.
+ */
+export async function buildForwards(trx: Db, inputs: readonly (NotifyInput & { note: string })[], findCard: (db: Db, account: string) => Promise<CustomerCard | undefined> = findCustomerCard): Promise<UplinkMessage[]> {
+  if (inputs.length === 0) return [];
+  const ids = [...new Set(inputs.map((i) => i.incidentId))];
+  const [holding, incidents] = await Promise.all([holdingReports(trx, ids), trx.selectFrom('incident').select(['id', 'opened_at']).where('id', 'in', ids).execute()]);
+  const openedAt = new Map(incidents.map((i) => [i.id, i.opened_at.getTime()]));
+  const messages: UplinkMessage[] = [];
+  for (const input of inputs) {
+    if (holding.has(input.incidentId)) {
+      messages.push(buildUpdate({ incidentId: input.incidentId, revision: input.revision, note: input.note, evidence: input.evidence, now: input.now }));
+      continue;
+    }
+    const opened = openedAt.get(input.incidentId);
+    if (opened === undefined) throw new Error(`no incident ${input.incidentId}`);
+    messages.push(notifyMessage(input, await findCard(trx, input.account), opened));
+    holding.add(input.incidentId);
+  }
+  return messages;
 }
 
 /**
@@ -62,14 +85,20 @@ export async function buildForward(trx: Db, input: NotifyInput & { note: string 
  * notify is pending or accepted. A notify refused, or never sent (the uplink off), left none.
  */
 export async function holdsReport(trx: Db, incidentId: string): Promise<boolean> {
-  const reported = await trx
+  return (await holdingReports(trx, [incidentId])).has(incidentId);
+}
+
+/** Which of these incidents 110 holds a report of (see holdsReport), in one read. */
+async function holdingReports(trx: Db, incidentIds: readonly string[]): Promise<Set<string>> {
+  const rows = await trx
     .selectFrom('uplink_outbox')
-    .select('id')
-    .where('incident_id', '=', incidentId)
+    .select('incident_id')
+    .distinct()
+    .where('incident_id', 'in', incidentIds)
     .where('kind', '=', 'notify')
     .where('status', 'in', ['pending', 'accepted'])
-    .executeTakeFirst();
-  return reported !== undefined;
+    .execute();
+  return new Set(rows.map((r) => r.incident_id));
 }
 
 /**

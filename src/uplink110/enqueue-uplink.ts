@@ -17,10 +17,9 @@ export type EnqueueResult =
  * @example const r = await enqueueUplink(trx, await buildNotify(trx, input)); // r.enqueued
  */
 export async function enqueueUplink(trx: Transaction<Database>, message: UplinkMessage): Promise<EnqueueResult> {
-  const at = new Date(message.at);
   const inserted = await trx
     .insertInto('uplink_outbox')
-    .values({ incident_id: message.incidentId, revision: message.revision, kind: message.kind, payload: JSON.stringify(message.payload), created_at: at, next_attempt_at: at })
+    .values(outboxRow(message))
     .onConflict((oc) => oc.columns(['incident_id', 'revision', 'kind']).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -33,4 +32,20 @@ export async function enqueueUplink(trx: Transaction<Database>, message: UplinkM
     .where('kind', '=', message.kind)
     .executeTakeFirstOrThrow();
   return { enqueued: false, outboxId: existing.id, status: existing.status };
+}
+
+/** enqueueUplink for many messages in one insert (the engine's forwards of one batch); a repeat of a key is a no-op, as there. */
+export async function enqueueUplinks(trx: Transaction<Database>, messages: readonly UplinkMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await trx
+    .insertInto('uplink_outbox')
+    .values(messages.map(outboxRow))
+    .onConflict((oc) => oc.columns(['incident_id', 'revision', 'kind']).doNothing())
+    .execute();
+}
+
+/** Due at once. */
+function outboxRow(message: UplinkMessage) {
+  const at = new Date(message.at);
+  return { incident_id: message.incidentId, revision: message.revision, kind: message.kind, payload: JSON.stringify(message.payload), created_at: at, next_attempt_at: at };
 }

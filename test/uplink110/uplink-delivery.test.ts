@@ -1,8 +1,11 @@
 import t from 'tap';
-import { buildCancel, buildForward, buildNotify, buildWithdrawal } from '../../src/uplink110/build-message.js';
-import { enqueueUplink } from '../../src/uplink110/enqueue-uplink.js';
+import { buildCancel, buildForward, buildForwards, buildNotify, buildWithdrawal } from '../../src/uplink110/build-message.js';
+import { enqueueUplink, enqueueUplinks } from '../../src/uplink110/enqueue-uplink.js';
 import { sendMessage } from '../../src/uplink110/send-message.js';
-import { loadIncident } from '../../src/incidents/incident-store.js';
+import { decide } from '../../src/incidents/decide.js';
+import { appendActions, loadIncident, lockIncident } from '../../src/incidents/incident-store.js';
+import { escalateUnsendable } from '../../src/uplink110/uplink-outbox.js';
+import { verifyAuditChain } from '../../src/audit/verify-audit-chain.js';
 import type { Evidence } from '../../src/verification/evidence.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
 import { KEY, uplinkWorld } from './uplink-test-kit.js';
@@ -79,6 +82,24 @@ for (const database of TEST_DATABASES) {
       await forward(refused, '7201', 2);
       await deliver();
       t.same((await w.outbox(refused)).map((r) => [r.revision, r.kind, r.status]), [[1, 'notify', 'rejected'], [2, 'notify', 'accepted']], 'no case from the refused report: reported afresh');
+    });
+
+    await t.test('a batch of forwards (the engine\'s of one transaction) is told apart as one at a time would be', async (t) => {
+      const fresh = await w.alarm('7301');
+      const twice = await w.alarm('7302');
+      const reported = await w.alarm('7303');
+      await enqueue(reported, '7303'); // 110 holds its report already
+      const input = (incidentId: string, account: string, revision: number) => ({ incidentId, account, revision, level: 'linked_zones' as const, evidence: linked(w.now()), note: 'confirmed again', now: w.now() });
+      await w.db.transaction().execute(async (trx) => {
+        const messages = await buildForwards(trx, [input(fresh, '7301', 1), input(twice, '7302', 1), input(twice, '7302', 2), input(reported, '7303', 2)]);
+        await enqueueUplinks(trx, messages);
+        await enqueueUplinks(trx, messages); // a batch retried: each key once
+      });
+      const kinds = async (id: string) => (await w.outbox(id)).map((r) => [r.revision, r.kind]);
+      t.same(await kinds(fresh), [[1, 'notify']]);
+      t.same(await kinds(twice), [[1, 'notify'], [2, 'update']], 'the second forward of an incident in the same batch: an update on the first');
+      t.same(await kinds(reported), [[1, 'notify'], [2, 'update']]);
+      await deliver();
     });
 
     await t.test('110 rejects: the rejection and an escalation to the operator, once', async (t) => {
@@ -227,6 +248,53 @@ for (const database of TEST_DATABASES) {
       t.match((await w.outbox(id))[0], { status: 'not_sent', attempts: 0, next_attempt_at: null });
       t.same(await w.actions(id), [{ kind: 'uplink_escalated', actor: 'system', revision: 1, message: 'notify', reason: 'uplink_off' }]);
       await off.stop();
+    });
+
+    await t.test('escalations of many incidents are written together: each on its own record, a closed incident and its open successor told apart', async (t) => {
+      // Account 7101: an incident forwarded, then closed, then a new alarm opens a second one, forwarded too.
+      const closedId = await w.alarm('7101');
+      await enqueue(closedId, '7101');
+      await w.db.transaction().execute(async (trx) => {
+        for (const command of [{ kind: 'acknowledge' }, { kind: 'close', outcome: 'real', note: 'guard on site' }] as const) {
+          const current = (await lockIncident(trx, closedId))!.state;
+          const d = decide(current, command, { id: 'op-1', role: 'operator' }, w.now());
+          if (!d.ok) throw new Error(d.code);
+          await appendActions(trx, current, current, d.actions);
+        }
+      });
+      const successor = await w.alarm('7101', 4);
+      t.not(successor, closedId);
+      await enqueue(successor, '7101');
+      // Account 7102: a notify and an update of one incident; 7103-7107: one each.
+      const twice = await w.alarm('7102');
+      await enqueue(twice, '7102', 1);
+      await enqueue(twice, '7102', 2);
+      const others = [];
+      for (let a = 7103; a <= 7107; a++) {
+        const id = await w.alarm(String(a));
+        await enqueue(id, String(a));
+        others.push(id);
+      }
+      const before = await w.db.selectFrom('incident_action').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const appended = await escalateUnsendable(w.db, w.now());
+      t.equal(appended.escalations.length, 9, 'all nine messages in one pass');
+      const after = await w.db.selectFrom('incident_action').select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('id').as('last')]).executeTakeFirstOrThrow();
+      t.equal(Number(after.n) - Number(before.n), 9, 'one action per message, no more');
+      t.same(appended.lastActionIds, [String(after.last)], 'the last id, for the live feed');
+      const escalated = (id: string) => w.actions(id, ['uplink_escalated']);
+      t.match(await escalated(closedId), [{ revision: 1, message: 'notify', reason: 'uplink_off' }], 'the closed incident gets its own');
+      t.match(await escalated(successor), [{ revision: 1, message: 'notify', reason: 'uplink_off' }], 'and its successor its own');
+      t.match(await escalated(twice), [{ revision: 1 }, { revision: 2 }], 'two messages of one incident: two actions, in order');
+      for (const id of others) t.equal((await escalated(id)).length, 1);
+      // The queue rows are what the actions fold to, and the audit chain holds.
+      for (const id of [closedId, successor, twice, ...others]) {
+        const loaded = (await loadIncident(w.db, id))!;
+        const row = await w.db.selectFrom('incident_queue').select(['state', 'status']).where('incident_id', '=', id).executeTakeFirstOrThrow();
+        t.same(row.state, loaded.state, `incident ${id}: queue row = folded actions`);
+        t.equal((row.state as { uplinkStatus: string }).uplinkStatus, 'escalated');
+      }
+      t.equal((await loadIncident(w.db, closedId))!.state.status, 'closed', 'still closed');
+      t.match(await verifyAuditChain(w.db), { ok: true });
     });
   });
 }

@@ -26,8 +26,12 @@ type Command<K extends VerificationCommand['kind']> = Extract<VerificationComman
  * guard dispatch, maintenance tickets. Absent: not wired on this node (tests of one part).
  */
 export interface VerificationEffects {
-  /** Enqueue the 110 notify; `revision` is the incident's count of forwards, its idempotency key with the incident id. */
-  forward110?(trx: Transaction<Database>, forward: Command<'forward_110'> & { revision: number; incident: IncidentState }): Promise<void>;
+  /**
+   * Enqueue the 110 reports, in their order (all of one transaction's at once: a storm's first
+   * batch confirms hundreds); `revision` is the incident's count of forwards, its idempotency key
+   * with the incident id.
+   */
+  forward110?(trx: Transaction<Database>, forwards: (Command<'forward_110'> & { revision: number; incident: IncidentState })[]): Promise<void>;
   /**
    * Enqueue the 110 cancel when 110 holds a report of the incident; `revision` is the incident's
    * next after its forwards (so its key never meets theirs), `at` when it was decided.
@@ -192,7 +196,7 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
   return {
     // After the incidents' record, so that what the effects append follows it (and reads it).
     async effects(trx) {
-      for (const f of forwards) await deps.effects.forward110?.(trx, { ...f.command, revision: f.revision, incident: f.incident });
+      if (forwards.length > 0) await deps.effects.forward110?.(trx, forwards.map((f) => ({ ...f.command, revision: f.revision, incident: f.incident })));
       for (const d of dispatches) await deps.effects.dispatchGuard?.(trx, { ...d, at: now });
       for (const c of cancels) {
         // Its incident is locked by this transaction already, and its record written above.
