@@ -69,9 +69,10 @@ try {
     const used = cpuShare(cpu, 0);
     const seconds = (drainedAt - began) / 1000;
     const perThousand = (pct: number | null) => (pct === null ? '-' : `${Math.round(((pct / 100) * seconds * 1000 * 1000) / ALARMS)} ms`);
-    const actions = await setup.db.selectFrom('incident_action').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const kinds = await setup.db.selectFrom('incident_action').select(['kind', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('kind').orderBy('n', 'desc').execute();
+    const actions = { n: kinds.reduce((sum, k) => sum + Number(k.n), 0), byKind: kinds.map((k) => `${k.kind} ${k.n}`).join(', ') };
     console.log(`bench incident-drain (postgres): ${ALARMS} journaled alarms from ${ACCOUNTS} accounts, drained by arc serve's incidents consumer with verification`);
-    console.log(`  drained in ${seconds.toFixed(2)} s: ${Math.round(ALARMS / seconds)} alarms/s; ${actions.n} incident actions written`);
+    console.log(`  drained in ${seconds.toFixed(2)} s: ${Math.round(ALARMS / seconds)} alarms/s; ${actions.n} incident actions written (${actions.byKind})`);
     console.log(`  CPU per 1,000 alarms: arc ${perThousand(used.self)}, postgres ${perThousand(used.postgres)} (arc ${used.self} %, postgres ${used.postgres ?? '-'} %, rest of machine ${used.others ?? '-'} % of one core; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
     console.log('  method: the window runs from arc serve starting (its start-up included) to the consumer\'s cursor reaching the last journaled seq.');
   } finally {
