@@ -48,10 +48,11 @@ export async function appendAudits(db: Kysely<Database> | Transaction<Database>,
   if (entries.length === 0) return [];
   const write = async (trx: Transaction<Database>): Promise<string[]> => {
     await lockAuditChain(trx);
-    const last = await trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const allocated = await sql<{ seq: string }>`select nextval('audit_log_seq_seq')::text as seq from generate_series(1, ${entries.length})`.execute(trx);
+    // The chain's last hash and the new rows' seqs in one statement (under the lock, taken above).
+    const allocated = await sql<{ last: string | null; seq: string }>`
+      select (select hash from audit_log order by seq desc limit 1) as last, nextval('audit_log_seq_seq')::text as seq from generate_series(1, ${entries.length})`.execute(trx);
     const seqs = allocated.rows.map((r) => r.seq).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-    let prevHash = last?.hash ?? GENESIS_HASH;
+    let prevHash = allocated.rows[0]?.last ?? GENESIS_HASH;
     const rows = entries.map((entry, i) => {
       const seq = seqs[i]!;
       // Through JSON and back, so the hash covers exactly what jsonb will store (no undefined, Dates as text).

@@ -47,8 +47,7 @@ export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsum
   let afterCommit: AfterCommit | undefined;
   const read = await db.transaction().execute(async (trx) => {
     await fence?.(trx);
-    await trx.insertInto('journal_cursor').values({ consumer: consumer.name, seq: '0' }).onConflict((oc) => oc.column('consumer').doNothing()).execute();
-    const { seq: cursor } = await trx.selectFrom('journal_cursor').select('seq').where('consumer', '=', consumer.name).forUpdate().executeTakeFirstOrThrow();
+    const cursor = await lockCursor(trx, consumer.name);
     const rows = await trx.selectFrom('journal').selectAll().where('seq', '>', cursor).orderBy('seq').limit(batchSize).execute();
     if (rows.length === 0) return 0;
     const outcomes = consumer.outcomes ?? DEFAULT_OUTCOMES;
@@ -63,6 +62,15 @@ export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsum
   });
   afterCommit?.();
   return read;
+}
+
+/** Locks the consumer's cursor row for the step, creating it at '0' on its first step (a round trip then only). */
+async function lockCursor(trx: Transaction<Database>, name: string): Promise<string> {
+  const locked = () => trx.selectFrom('journal_cursor').select('seq').where('consumer', '=', name).forUpdate().executeTakeFirst();
+  const row = await locked();
+  if (row !== undefined) return row.seq;
+  await trx.insertInto('journal_cursor').values({ consumer: name, seq: '0' }).onConflict((oc) => oc.column('consumer').doNothing()).execute();
+  return (await locked())!.seq;
 }
 
 /** Where a consumer stands: the last seq it has handled or passed over ('0' before its first). */

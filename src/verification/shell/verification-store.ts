@@ -13,12 +13,19 @@ export async function lockVerificationStates(trx: Transaction<Database>, account
   const states = new Map<string, VerificationState>();
   if (accounts.length === 0) return states;
   const sorted = [...new Set(accounts)].sort();
-  await trx
-    .insertInto('verification_state')
-    .values(sorted.map((account) => ({ account, state: JSON.stringify(initialVerificationState(account)), next_timer_at: null, updated_at: new Date(now) })))
-    .onConflict((oc) => oc.column('account').doNothing())
-    .execute();
-  const rows = await trx.selectFrom('verification_state').select(['account', 'state']).where('account', 'in', sorted).orderBy('account').forUpdate().execute();
+  const locked = (wanted: string[]) => trx.selectFrom('verification_state').select(['account', 'state']).where('account', 'in', wanted).orderBy('account').forUpdate().execute();
+  let rows = await locked(sorted);
+  // Accounts the engine has not seen yet get their row; once it exists, one statement a batch.
+  const found = new Set(rows.map((r) => r.account));
+  const missing = sorted.filter((account) => !found.has(account));
+  if (missing.length > 0) {
+    await trx
+      .insertInto('verification_state')
+      .values(missing.map((account) => ({ account, state: JSON.stringify(initialVerificationState(account)), next_timer_at: null, updated_at: new Date(now) })))
+      .onConflict((oc) => oc.column('account').doNothing())
+      .execute();
+    rows = [...rows, ...(await locked(missing))];
+  }
   for (const row of rows) states.set(row.account, upgradeVerificationState(row.state as VerificationState));
   return states;
 }
