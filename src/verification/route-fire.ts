@@ -1,7 +1,7 @@
 import type { CaseStep } from './case-step.js';
 import { confirmFire } from './confirm-fire.js';
 import { zoneLabel } from './console-messages.js';
-import { zoneEvidence } from './tripped-zones.js';
+import { trippedBefore, zoneEvidence } from './tripped-zones.js';
 import type { ZoneTrip } from './verification-state.js';
 
 /**
@@ -13,9 +13,10 @@ export function routeFire(step: CaseStep, trip: ZoneTrip): void {
   const c = step.case;
   const where = zoneLabel(trip.zone, trip.evidence.zoneName);
   const other = c.zones.find((z) => z.route === 'fire' && z.zone !== null && trip.zone !== null && z.zone !== trip.zone);
+  const repeat = trippedBefore(c.zones, trip) !== undefined;
   step.addTrip(trip);
-  if (step.policy.fire.mode === 'dispatch_first') return confirmFire(step, [trip.evidence], `${where} (dispatch first)`);
-  if (c.stage === 'confirmed') return confirmFire(step, [trip.evidence], `${where}`);
+  if (step.policy.fire.mode === 'dispatch_first') return confirmFire(step, [trip.evidence], `${where} (dispatch first)`, repeat);
+  if (c.stage === 'confirmed') return confirmFire(step, [trip.evidence], `${where}`, repeat);
   if (other !== undefined) return confirmFire(step, [zoneEvidence(other), trip.evidence], `two fire detectors, ${zoneLabel(other.zone, other.zoneName)} and ${where}`);
   if (c.fireAwaiting) {
     step.notify('high', `Fire, ${where} again: waiting for the callback.`);

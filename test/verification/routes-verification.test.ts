@@ -29,6 +29,13 @@ t.test('emergency: a hold-up never waits', async (t) => {
     t.match(only(r.commands, 'notify_console'), [{ message: /tell them it is an emergency/ }]);
     t.equal(only(s.when(alarm('120', 4, T0 + 3 * MIN), T0 + 3 * MIN).commands, 'forward_110').length, 0, 'a second emergency adds no revision');
   });
+  t.test('the same button again, with 110 and the guard told, is silent: its alarm line says it all; another button is news', async (t) => {
+    const s = new Scenario().given([alarm('122', 4)]);
+    for (let i = 1; i <= 3; i++) t.same(kinds(s.when(alarm('122', 4, T0 + i * 1000), T0 + i * 1000)), [], `press ${i + 1}: nothing new to do or say`);
+    const other = s.when(alarm('120', 2, T0 + 5000), T0 + 5000);
+    t.same(kinds(other), ['notify_console'], 'a second button: a notice, no second forward or guard');
+    t.match(other.commands[0], { urgency: 'critical', message: /zone 2.*already with 110, a guard is already on the way/ });
+  });
 });
 
 t.test('a duress code on the callback confirms silently', async (t) => {
@@ -73,6 +80,17 @@ t.test('fire', async (t) => {
   t.test('a second fire detector confirms at once', async (t) => {
     const s = new Scenario().given([alarm('111', 5)]);
     t.match(only(s.when(alarm('111', 8, T0 + 10_000), T0 + 10_000).commands, 'forward_110'), [{ level: 'fire', evidence: [{ zone: 5 }, { zone: 8 }] }]);
+  });
+  t.test('once confirmed, the notice says what this alarm did; the same detector again says nothing', async (t) => {
+    const s = new Scenario().given([alarm('111', 5)]);
+    const confirmed = s.when(alarm('111', 8, T0 + 10_000), T0 + 10_000);
+    t.match(only(confirmed.commands, 'notify_console'), [{ urgency: 'critical', message: /Guard dispatched, forwarded to 110/ }]);
+    t.same(kinds(s.when(alarm('111', 8, T0 + 20_000), T0 + 20_000)), [], 'zone 8 again: silent');
+    t.same(kinds(s.when(alarm('111', 5, T0 + 30_000), T0 + 30_000)), [], 'zone 5 again: silent');
+    const smoke = shop({ zones: [...shop().zones, { account: '1234', number: 9, name: 'office smoke', location: 'office', type: 'fire', principle: 'smoke', linkedGroup: null }] });
+    const third = s.when(alarm('111', 9, T0 + 40_000, smoke), T0 + 40_000);
+    t.same(kinds(third), ['notify_console'], 'a third detector: news, but no second guard or forward');
+    t.match(third.commands[0], { message: /A guard is already on the way, already with 110/ });
   });
   t.test('commercial preset: dispatch and forward first', async (t) => {
     const s = new Scenario(VERIFICATION_PRESETS.commercial_fire);
