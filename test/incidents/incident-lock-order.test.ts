@@ -6,6 +6,7 @@ import { appendActions, lockIncident } from '../../src/incidents/incident-store.
 import { escalateUnsendable } from '../../src/uplink110/uplink-outbox.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
 import { dispatchWorld } from '../dispatch/dispatch-test-kit.js';
+import { untilALockIsAwaited } from '../helpers/lock-wait.js';
 
 // Row locks only wait on a server: PGlite runs one transaction at a time.
 const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
@@ -40,11 +41,7 @@ t.test('postgres: a transaction that appends to several incidents takes them all
   await hasLocked;
   const escalation = escalateUnsendable(db, w.clock.now);
   // Until the escalation waits for the incident the consumer holds…
-  for (let i = 0; i < 200; i++) {
-    const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(db);
-    if (waiting.rows[0]!.n > 0) break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await untilALockIsAwaited(db);
   // …then the consumer takes the audit lock. Had the escalation appended to the first incident
   // (taking the audit lock) before it waited for the second, this would be a deadlock.
   release();

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import t from 'tap';
 import { appendAudit } from '../../src/audit/append-audit.js';
 import { findCustomerCards } from '../../src/customers/customer-lookup.js';
@@ -14,6 +13,7 @@ import { TEST_DATABASES } from '../helpers/databases.js';
 import { signalReception } from '../helpers/receptions.js';
 import { cid } from '../incidents/incident-events.js';
 import { customer, maintenanceWorld, MIN, silent, T0 } from './maintenance-test-kit.js';
+import { untilALockIsAwaited } from '../helpers/lock-wait.js';
 
 // Row locks only wait on a server: PGlite runs one transaction at a time.
 const postgres = TEST_DATABASES.find((d) => d.name === 'postgres');
@@ -56,11 +56,7 @@ t.test(
     await journal.append(signalReception({ account: '10001', events: [cid('130', '1', 3, '10001')], dedupKey: 'burglary', receivedAt: now }));
     await acLoss('repeat');
     const consumed = consumeBatch(db, consumer);
-    for (let i = 0; i < 200; i++) {
-      const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(db);
-      if (waiting.rows[0]!.n > 0) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await untilALockIsAwaited(db);
     // Had the consumer taken the audit lock (its write) before the ticket, this would be a deadlock.
     release();
     const [stepped, batch] = await Promise.allSettled([step, consumed]);
