@@ -44,7 +44,8 @@ t.test('a call goes to the gateway signed, with the number, the contact and the 
   d.start(CALL);
   const [call] = await eventually(async () => (sim.received().requests.length > 0 ? sim.received().requests : undefined), 'the call at the gateway');
   t.match(call, { kind: 'call', answer: 'accepted', incidentId: '42', callId: '42:call:1', contact: 'premises', phone: '025-8471-0001', prompt: /passcode/ });
-  t.equal(await attempts(metrics, 'call', 'delivered'), 1);
+  // The gateway has it before arc has read the answer: wait for the count, not the request.
+  await eventually(async () => ((await attempts(metrics, 'call', 'delivered')) === 1 ? true : undefined), 'the delivered call counted');
 });
 
 t.test('start returns at once and never throws, even with nothing listening', async (t) => {
@@ -57,7 +58,7 @@ t.test('start returns at once and never throws, even with nothing listening', as
   const { d, metrics, notPlaced } = dialler(t, `http://127.0.0.1:${closedPort}`);
   const before = performance.now();
   t.doesNotThrow(() => d.start(CALL));
-  t.ok(performance.now() - before < 50, 'the caller (the consumer after its commit) is not held up');
+  t.ok(performance.now() - before < 500, 'the caller (the consumer after its commit) is not held up by the ~800 ms of attempts');
   await eventually(async () => (notPlaced.length > 0 ? true : undefined), 'the call given up');
   t.same(notPlaced, ['42:call:1'], 'the console is told, once');
   t.equal(await attempts(metrics, 'call', 'network_error'), FAST.maxAttempts, 'every attempt counted');
@@ -95,7 +96,7 @@ t.test('a cancel goes after its call, and stops the call\'s further attempts', a
   d.cancel({ kind: 'cancel_callback', incidentId: '42', callId: CALL.callId });
   await eventually(async () => (sim.received().requests.length >= 2 ? true : undefined), 'the call and its cancel');
   t.same(sim.received().requests.map((r) => [r.kind, r.callId, r.answer]), [['call', CALL.callId, 'accepted'], ['cancel', CALL.callId, 'accepted']], 'in that order');
-  t.equal(await attempts(metrics, 'cancel', 'delivered'), 1);
+  await eventually(async () => ((await attempts(metrics, 'cancel', 'delivered')) === 1 ? true : undefined), 'the delivered cancel counted');
 
   sim.setMode('down');
   const second = { ...CALL, callId: '42:call:2' };
