@@ -80,6 +80,11 @@ async function play(c: Centre, account: string, kase: Case): Promise<{ forwarded
       await eventually(async () => ((await actions()).length > a.length ? true : undefined), 'the engine taking the answer');
     }
   }
+  // A guard request becomes an order in the dispatch worker's own transaction, after the decision
+  // committed (src/dispatch/dispatch-requests.ts): wait for it, or the guards find nothing to work.
+  if ((await actions()).some((x) => x.kind === 'dispatch_requested')) {
+    await eventually(async () => ((await actions()).some((x) => x.kind === 'guard_assigned' || x.kind === 'dispatch_escalated') ? true : undefined), `the guard order of ${account}`);
+  }
   await workOrders(c, kase);
   const final = await actions();
   return { forwarded: final.some((x) => x.kind === 'forward_110_requested'), closed: final.some((x) => x.kind === 'closed') };
