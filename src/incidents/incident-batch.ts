@@ -29,7 +29,11 @@ export class IncidentBatch {
     const wanted = accounts.filter((a) => !this.#open.has(a));
     if (wanted.length === 0) return;
     for (const account of wanted) this.#open.set(account, undefined);
-    // In account order, as every multi-incident lock takes them (incident-store's lockIncidents): no deadlock between two.
+    // The one order every multi-incident lock takes (account, then id; loadIncidents's too), all
+    // before the first action (which takes the audit chain's lock). Locking them one by one
+    // between appends would hold the audit lock while waiting for an incident that another
+    // writer holds while it waits for the audit lock: a deadlock, which PostgreSQL breaks only
+    // after a second (deadlock_timeout), rolling one of the two back.
     const rows = await trx.selectFrom('incident_queue').select(['account', 'state']).where('account', 'in', wanted).where('status', '=', 'open').orderBy('account').orderBy('incident_id').forUpdate().execute();
     for (const row of rows) this.#open.set(row.account, row.state as IncidentState);
   }

@@ -54,19 +54,6 @@ export async function lockIncident(trx: Transaction<Database>, id: string): Prom
 }
 
 /**
- * Locks several incidents in one statement, in the one order every multi-incident lock takes
- * (account, then id; IncidentBatch.load's too): a transaction that appends to several incidents
- * takes them all this way before its first action (which takes the audit chain's lock). Locking
- * them one by one between appends would hold the audit lock while waiting for an incident that
- * the incidents consumer holds while it waits for the audit lock: a deadlock, which PostgreSQL
- * breaks only after a second (deadlock_timeout), rolling one of the two back.
- */
-export async function lockIncidents(trx: Transaction<Database>, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await trx.selectFrom('incident_queue').select('incident_id').where('incident_id', 'in', ids).orderBy('account').orderBy('incident_id').forUpdate().execute();
-}
-
-/**
  * Appends actions to an incident, in order: each one stored, audited (one audit row per
  * transition, same transaction), folded into the state; then the queue row is written and a
  * NOTIFY on `arc_incident` (delivered at commit) carries the last action id. `before` is the

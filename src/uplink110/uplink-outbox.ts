@@ -134,7 +134,7 @@ async function escalate(db: Kysely<Database>, reason: UplinkEscalation, limit: n
   return db.transaction().execute(async (trx) => {
     const rows: Selectable<UplinkOutboxTable>[] = await filter(pendingUnescalated(trx)).orderBy('id').limit(limit).forUpdate().skipLocked().execute();
     if (rows.length === 0) return { lastActionIds: [], escalations: [] };
-    // Every incident before the first append, in the one lock order (see lockIncidents).
+    // Every incident before the first append, in the one lock order (see IncidentBatch.load).
     const batch = new IncidentBatch();
     const incidents = await batch.loadIncidents(trx, rows.map((r) => r.incident_id));
     const off = reason === 'uplink_off';
