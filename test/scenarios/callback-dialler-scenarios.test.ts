@@ -74,6 +74,9 @@ t.test(`${database.name}: automated callbacks end to end`, async (t) => {
     await c.panel(ACCOUNTS.noAnswer, '130', 1);
     const inc = await incidentOf(ACCOUNTS.noAnswer);
     await actionSeen(inc.id, 'dispatch_requested');
+    // The dispatch worker assigns a guard after the decision, in its own transaction: waited
+    // for, so that the next scenario finds this incident settled (it counts its actions).
+    await actionSeen(inc.id, 'guard_assigned');
     t.same(callsFor(inc.id).filter((r) => r.kind === 'call').map((r) => r.phone), [PREMISES, OWNER], 'the premises, then the owner; not the manager (ECV: two numbers)');
     t.match(await resultSeen(inc.id, 2), [{ answer: 'no_answer', reply: null }, { answer: 'no_answer', reply: null }]);
     t.notOk(callsFor(inc.id).some((r) => r.phone === MANAGER));
