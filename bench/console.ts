@@ -58,7 +58,7 @@ for (let i = 0; i < Number(count); i++) {
   ws.on('message', (data) => {
     const at = Date.now();
     const m = JSON.parse(data.toString());
-    if (m.type === 'action' && m.action.journalSeq) sink.push([m.action.journalSeq, at]);
+    if (m.type === 'actions') for (const a of m.actions) if (a.action.journalSeq) sink.push([a.action.journalSeq, at]);
   });
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
 }

@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
@@ -42,8 +41,9 @@ const liveQuerySchema = z.object({
 /**
  * `GET /api/live`: the console's WebSocket. Messages, all JSON:
  * - `{type:'hello', user, since, serverTime}` first;
- * - `{type:'action', seq, incident, action}` for every incident action after `since`, in order,
- *   once: first the catch-up, then `{type:'caught_up', seq}`, then each action as it commits;
+ * - `{type:'actions', actions: [{seq, incident, action}, ...]}`: every incident action after
+ *   `since`, in order, once, a page (up to 500) per message: first the catch-up, then
+ *   `{type:'caught_up', seq}`, then each commit's actions as it commits;
  * - `{type:'ping', seq, serverTime}` every 15 s (the client reconnects when they stop).
  * Closed with 4008 when the client falls more than 4 MiB behind (or stays over 2 MiB for 10 s),
  * 1011 when the feed cannot be read: the client reconnects with `since` = the last seq it saw.
@@ -87,16 +87,6 @@ export function registerLiveFeed(scope: FastifyInstance, deps: LiveFeedDeps): vo
           drainTimeoutMs: deps.drainTimeoutMs ?? DRAIN_TIMEOUT_MS,
           onPushed: (receivedAt) => deps.pushSeconds.observe((deps.now() - receivedAt) / 1000),
           onError: (err) => req.log.warn({ err }, 'live feed read failed'),
-          sendBatch: (sendAll) => {
-            // ws keeps its TCP socket private; corked, a page of frames leaves in one write.
-            const tcp = (socket as unknown as { _socket?: Socket })._socket;
-            tcp?.cork();
-            try {
-              sendAll();
-            } finally {
-              tcp?.uncork();
-            }
-          },
         });
         session.sendControl({ type: 'hello', user, since, serverTime: new Date(deps.now()).toISOString() });
         await session.start();

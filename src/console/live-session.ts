@@ -1,10 +1,10 @@
-import { serializedMessage, type LiveAction, type LivePage } from './live-feed-reader.js';
+import { pageMessage, type LivePage } from './live-feed-reader.js';
 
 /** What a live session needs of its WebSocket (the `ws` server socket has all of it). */
 export interface LiveSocket {
   readonly bufferedAmount: number;
   readonly readyState: number;
-  send(data: string): void;
+  send(data: string | Buffer, options: { binary: false }): void;
   close(code: number, reason: string): void;
 }
 
@@ -31,12 +31,6 @@ export interface LiveSessionOptions {
   /** Told of every live push (not the catch-up) of an action that comes from a received signal. */
   onPushed: (receivedAt: number) => void;
   onError: (err: unknown) => void;
-  /**
-   * Runs the sends of one page so that they leave in as few writes as the socket allows (the
-   * feed corks the TCP socket around them): 20 consoles at 1,000 actions/s are otherwise 20,000
-   * system calls a second. Default: as they come.
-   */
-  sendBatch?: (sendAll: () => void) => void;
 }
 
 const OPEN = 1;
@@ -100,21 +94,12 @@ export class LiveSession {
         let full = true;
         while (full && (await this.#drained())) {
           const page = await this.#options.read(this.#last, this.#options.pageSize);
-          let stopped = false;
-          const sendAll = () => {
-            for (const action of page.actions) {
-              if (!this.#isOpen() || !this.#send(action)) {
-                stopped = true;
-                return;
-              }
-              this.#last = action.seq;
-              const receivedAt = page.receivedAt.get(action.seq);
-              if (this.#live && receivedAt !== undefined) this.#options.onPushed(receivedAt);
-            }
-          };
-          if (this.#options.sendBatch) this.#options.sendBatch(sendAll);
-          else sendAll();
-          if (stopped) return;
+          if (page.actions.length === 0) break;
+          if (!this.#isOpen() || !this.#send(pageMessage(page))) return;
+          this.#last = page.actions[page.actions.length - 1]!.seq;
+          if (this.#live) {
+            for (const [, receivedAt] of page.receivedAt) this.#options.onPushed(receivedAt);
+          }
           full = page.actions.length === this.#options.pageSize;
         }
       } while (this.#again && this.#isOpen());
@@ -145,12 +130,12 @@ export class LiveSession {
   }
 
   /** False (and the socket closing) when the client is too far behind to send it more. */
-  #send(message: LiveAction | object): boolean {
+  #send(message: Buffer | object): boolean {
     if (this.#socket.bufferedAmount > this.#options.maxBufferedBytes) {
       this.#socket.close(LIVE_CLOSE.SLOW_CLIENT, 'slow client: reconnect with since');
       return false;
     }
-    this.#socket.send(serializedMessage(message));
+    this.#socket.send(Buffer.isBuffer(message) ? message : JSON.stringify(message), { binary: false });
     return true;
   }
 }

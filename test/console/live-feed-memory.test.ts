@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readLiveActions, sharedLiveReader, type LivePage } from '../../src/console/live-feed-reader.js';
+import { pageMessage, readLiveActions, sharedLiveReader, type LivePage } from '../../src/console/live-feed-reader.js';
 import { findCustomerCards } from '../../src/customers/customer-lookup.js';
 import { IncidentBus, type CommittedActions } from '../../src/incidents/incident-bus.js';
 import { createIncidentConsumer } from '../../src/incidents/incident-consumer.js';
@@ -49,6 +49,10 @@ for (const database of TEST_DATABASES) {
     t.equal(databaseReads, 0, 'the whole commit came from memory');
     t.same(wire(fromMemory), wire(await readLiveActions(db, committed.after, 500)), 'the same messages, incident rows and receipt times as the database gives');
     t.same([...new Set(fromMemory.receivedAt.values())].sort(), [at, at + 10, at + 20], 'the actions of each alarm with the time it was received');
+
+    t.equal(await reader.read(committed.after, 500), fromMemory, 'every console caught up at the same point gets the same page object');
+    t.equal(pageMessage(fromMemory), pageMessage(fromMemory), 'so its message is encoded once, for all of them');
+    t.same(JSON.parse(pageMessage(fromMemory).toString()), { type: 'actions', actions: JSON.parse(JSON.stringify(fromMemory.actions)) }, 'one message for the page');
 
     const rest = await reader.read(ids[1]!, 2);
     t.same(rest.actions.map((a) => a.seq), ids.slice(2, 4), 'a read from inside the commit: what follows, up to the limit');

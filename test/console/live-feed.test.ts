@@ -33,15 +33,23 @@ interface Message {
   user?: { role: string };
 }
 
-/** A real `ws` client that keeps every message it receives. */
+/**
+ * A real `ws` client that keeps every message it receives, each action of a page as its own
+ * entry (`type: 'action'`), and how many actions came in each page message.
+ */
 class LiveClient {
   readonly messages: Message[] = [];
+  readonly pageSizes: number[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   #waiters: (() => void)[] = [];
 
   constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
-      this.messages.push(JSON.parse(data.toString()) as Message);
+      const message = JSON.parse(data.toString()) as Message & { actions?: Omit<Message, 'type'>[] };
+      if (message.type === 'actions') {
+        this.pageSizes.push(message.actions!.length);
+        this.messages.push(...message.actions!.map((a) => ({ type: 'action', ...a })));
+      } else this.messages.push(message);
       for (const w of this.#waiters.splice(0)) w();
     });
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
@@ -186,6 +194,7 @@ for (const database of TEST_DATABASES) {
       await again.until((m) => m.some((x) => x.type === 'caught_up'));
       const resumed = again.actionSeqs();
       t.ok(resumed.length >= 3, 'the actions of its absence arrive');
+      t.same(again.pageSizes, [resumed.length], 'in one message: a page holds up to 500');
       const all = [...seen, ...resumed];
       t.same(all, await feedIds(app, op.authorization), 'before and after the gap: the whole feed, in order, none twice');
       t.ok(ascending(all));

@@ -180,9 +180,9 @@ function connect() {
         for (const incident of incidents) merge(incident);
         render();
       }
-    } else if (message.type === 'action') {
-      state.lastSeq = message.seq;
-      onAction(message);
+    } else if (message.type === 'actions') {
+      state.lastSeq = message.actions.at(-1)?.seq ?? state.lastSeq;
+      onActions(message.actions);
     } else if (message.type === 'caught_up') {
       state.live = true;
       setLink('up', '在线 live');
@@ -224,13 +224,19 @@ function merge(incident) {
   return true;
 }
 
-function onAction({ incident, action }) {
-  merge(incident);
-  const rank = PRIORITY[incident.priority]?.rank ?? 9;
-  const urgent = (action.kind === 'opened' && rank <= BEEP_RANK) || (action.kind === 'priority_raised' && (PRIORITY[action.detail.to]?.rank ?? 9) <= BEEP_RANK) || action.kind === 'uplink_escalated' || action.kind === 'dispatch_escalated';
+/** One page of actions (one commit, or a page of the catch-up): the queue is drawn once for it. */
+function onActions(page) {
+  let urgent = false;
+  let selectedTouched = false;
+  for (const { incident, action } of page) {
+    merge(incident);
+    const rank = PRIORITY[incident.priority]?.rank ?? 9;
+    urgent ||= (action.kind === 'opened' && rank <= BEEP_RANK) || (action.kind === 'priority_raised' && (PRIORITY[action.detail.to]?.rank ?? 9) <= BEEP_RANK) || action.kind === 'uplink_escalated' || action.kind === 'dispatch_escalated';
+    selectedTouched ||= state.selected === action.incidentId;
+  }
   if (state.live && urgent) beep();
   render();
-  if (state.selected === action.incidentId) void loadDetail(action.incidentId);
+  if (selectedTouched) void loadDetail(state.selected);
 }
 
 // ---- sound ---------------------------------------------------------------------------------
