@@ -15,8 +15,15 @@ const AUDIT_LOCK = 0x4155_4454; // "AUDT"
  * misses an action with a smaller id committed later. Dispatch takes it first too (one lock order).
  */
 export async function lockAuditChain(trx: Transaction<Database>): Promise<void> {
+  // Once per transaction: the writers that lock early (to draw action ids) then append their
+  // audit rows, and a second lock would be one more round trip under the lock for nothing.
+  if (chainLocked.has(trx)) return;
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+  chainLocked.add(trx);
 }
+
+/** Transactions holding the chain's lock (an advisory transaction lock is held until they end). */
+const chainLocked = new WeakSet<Transaction<Database>>();
 
 export interface AuditEntry {
   /** A user id, or a process: `system`, `import`. */

@@ -222,8 +222,8 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
           const cancel = await buildWithdrawal(trx, { incidentId: c.incidentId, revision: c.revision, reason: c.reason, now: c.at });
           if (cancel) await enqueueUplink(trx, cancel);
         },
-        dispatchGuard: async (trx, order) => {
-          await dispatch.queueRequest(trx, { incidentId: order.incidentId, account: order.account, reason: order.reason, requestedBy: 'system', at: order.at });
+        dispatchGuards: async (trx, orders) => {
+          await dispatch.queueRequests(trx, orders.map((order) => ({ incidentId: order.incidentId, account: order.account, reason: order.reason, requestedBy: 'system', at: order.at })));
         },
         openTicket: async (trx, ticket) => {
           await maintenance.openTicketForTrouble(trx, ticket);

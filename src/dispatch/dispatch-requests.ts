@@ -12,11 +12,15 @@ export interface QueuedDispatchRequest {
   requestedAt: number;
 }
 
-/** Queues a request in the deciding transaction: it exists exactly when the decision commits. */
-export async function queueDispatchRequest(trx: Transaction<Database>, request: Omit<QueuedDispatchRequest, 'id'>): Promise<void> {
+/**
+ * Queues requests in the deciding transaction (one insert, in their order): they exist exactly
+ * when the decision commits.
+ */
+export async function queueDispatchRequests(trx: Transaction<Database>, requests: readonly Omit<QueuedDispatchRequest, 'id'>[]): Promise<void> {
+  if (requests.length === 0) return;
   await trx
     .insertInto('dispatch_request')
-    .values({ incident_id: request.incidentId, account: request.account, reason: request.reason, requested_by: request.requestedBy, requested_at: new Date(request.requestedAt) })
+    .values(requests.map((request) => ({ incident_id: request.incidentId, account: request.account, reason: request.reason, requested_by: request.requestedBy, requested_at: new Date(request.requestedAt) })))
     .execute();
 }
 

@@ -10,7 +10,7 @@ import type { GuardFinding } from '../verification/evidence.js';
 import type { GuardCandidate } from './choose-guard.js';
 import { DispatchBus } from './dispatch-bus.js';
 import { DispatchError } from './dispatch-error.js';
-import { markDispatchRequest, queueDispatchRequest, takeDispatchRequest, type QueuedDispatchRequest } from './dispatch-requests.js';
+import { markDispatchRequest, queueDispatchRequests, takeDispatchRequest, type QueuedDispatchRequest } from './dispatch-requests.js';
 import { ACTIVE_STATUSES, type DispatchOrder, type GuardStatus, type LatLng, type NewOrderEvent, type OrderHeader } from './dispatch-order.js';
 import {
   activeOrderOf,
@@ -104,11 +104,12 @@ export interface DispatchService {
    */
   requestDispatch(trx: Transaction<Database>, request: DispatchRequest): Promise<DispatchRequestResult>;
   /**
-   * The verification engine's `dispatch_guard`: queued in the deciding transaction (one insert),
-   * turned into an order by this service's worker on the leader right after that commit (call
-   * `kick`). An alarm storm's batch then never waits for guards to be chosen under the audit lock.
+   * The verification engine's `dispatch_guard`s: queued in the deciding transaction (one insert
+   * for all of a batch's), turned into orders by this service's worker on the leader right after
+   * that commit (call `kick`). An alarm storm's batch then never waits for guards to be chosen
+   * under the audit lock.
    */
-  queueRequest(trx: Transaction<Database>, request: Omit<DispatchRequest, 'guardId'>): Promise<void>;
+  queueRequests(trx: Transaction<Database>, requests: readonly Omit<DispatchRequest, 'guardId'>[]): Promise<void>;
   /** Queued requests committed: the worker (when started) handles them now, not at the next tick. */
   kick(): void;
   /** Turns every queued request into an order (or records why none), each in its own transaction; resolves to how many it handled. */
@@ -352,7 +353,7 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
   return {
     bus,
     requestDispatch,
-    queueRequest: (trx, request) => queueDispatchRequest(trx, { incidentId: request.incidentId, account: request.account, reason: request.reason, requestedBy: request.requestedBy, requestedAt: request.at }),
+    queueRequests: (trx, requests) => queueDispatchRequests(trx, requests.map((request) => ({ incidentId: request.incidentId, account: request.account, reason: request.reason, requestedBy: request.requestedBy, requestedAt: request.at }))),
     kick() {
       if (timer) void drainRequests().catch((err: unknown) => logger.error({ err }, 'dispatch requests failed'));
     },

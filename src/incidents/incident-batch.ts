@@ -144,9 +144,6 @@ export class IncidentBatch {
     if (changes.length === 0) return null;
     // Before the first action id is drawn: see lockAuditChain (the live feed reads by id).
     await lockAuditChain(trx);
-    // Everything committed so far has a smaller id than this batch's, and nothing can commit
-    // between them until this one has (the lock): the batch is the whole of (after, last].
-    const { after } = await trx.selectFrom('incident_action').select((eb) => eb.fn.coalesce(eb.fn.max('id'), sql<string>`0`).as('after')).executeTakeFirstOrThrow();
     const opening = changes.filter((c) => c.before === undefined);
     if (opening.length > 0) {
       await this.assignIds(trx);
@@ -180,7 +177,11 @@ export class IncidentBatch {
     await appendAudits(trx, stored.map(incidentAudit));
     const last = stored[stored.length - 1]!.id;
     await sql`select pg_notify(${INCIDENT_CHANNEL}, ${last})`.execute(trx);
-    this.#written = { after: String(after), actions: stored, states: new Map(states.map((s) => [s.id, s])) };
+    // Everything committed so far has a smaller id than this batch's first, and nothing can
+    // commit among them until this one has (the lock): the batch is the whole of (after, last].
+    // (An id below its first may belong to a rolled-back writer: no action has it.)
+    const after = String(BigInt(stored[0]!.id) - 1n);
+    this.#written = { after, actions: stored, states: new Map(states.map((s) => [s.id, s])) };
     return last;
   }
 }

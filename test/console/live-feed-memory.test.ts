@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import t from 'tap';
 import { pageMessage, readLiveActions, sharedLiveReader, type LivePage } from '../../src/console/live-feed-reader.js';
 import { findCustomerCards } from '../../src/customers/customer-lookup.js';
@@ -70,11 +71,28 @@ for (const database of TEST_DATABASES) {
     t.equal(databaseReads, 1, 'the next commit, remembered, starts where the first ended');
     t.same(wire(next), wire(await readLiveActions(db, ids.at(-1)!, 500)));
 
+    // A writer that drew action ids and rolled back leaves a gap: the next commit starts past it,
+    // and a console at the last committed id (inside the gap's start) reads it from the database.
+    const lastBeforeGap = commits[1]!.actions.at(-1)!.id;
+    await db.transaction().execute(async (trx) => {
+      await sql`select nextval(pg_get_serial_sequence('incident_action', 'id')) from generate_series(1, 3)`.execute(trx);
+    });
+    await journal.append(signalReception({ account: '1234', events: [cid('130', '1', 7, '1234')], dedupKey: 'e', receivedAt: at + 40 }));
+    while ((await consumeBatch(db, consumer)) > 0);
+    const afterGap = commits[2]!;
+    t.equal(afterGap.after, String(BigInt(afterGap.actions[0]!.id) - 1n), "a commit's range starts below its own first id");
+    t.ok(BigInt(afterGap.after) > BigInt(lastBeforeGap), 'past the gap');
+    reader.published(afterGap.actions.at(-1)!.id, afterGap);
+    const acrossGap = await reader.read(lastBeforeGap, 500);
+    t.equal(databaseReads, 2, 'a console before the gap is answered by the database');
+    t.same(acrossGap.actions.map((a) => a.seq), afterGap.actions.map((a) => a.id), 'with exactly the new commit');
+    t.same(wire(await reader.read(afterGap.after, 500)), wire(acrossGap), 'and from the range start, memory gives the same');
+    t.equal(databaseReads, 2);
+
     // Another writer commits after it (an operator, dispatch, another node) and says only its id:
     // memory cannot say what lies past the remembered commit any more, so the database answers.
-    const nextIds = commits[1]!.actions.map((a) => a.id);
-    reader.published(String(BigInt(nextIds.at(-1)!) + 1n));
-    await reader.read(commits[1]!.after, 500);
-    t.equal(databaseReads, 2, 'a commit newer than the remembered one sends reads to the database');
+    reader.published(String(BigInt(afterGap.actions.at(-1)!.id) + 1n));
+    await reader.read(afterGap.after, 500);
+    t.equal(databaseReads, 3, 'a commit newer than the remembered one sends reads to the database');
   });
 }

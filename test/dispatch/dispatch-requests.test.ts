@@ -11,7 +11,7 @@ for (const database of TEST_DATABASES) {
     const guard = await w.guard('near', '朝阳一区', null);
     const incident = await w.alarm('31000');
     const queue = (incidentId: string, account: string) =>
-      db.transaction().execute((trx) => w.service.queueRequest(trx, { incidentId, account, reason: 'linked zones 1 and 3', requestedBy: 'system', at: w.clock.now }));
+      db.transaction().execute((trx) => w.service.queueRequests(trx, [{ incidentId, account, reason: 'linked zones 1 and 3', requestedBy: 'system', at: w.clock.now }]));
     const requests = () => db.selectFrom('dispatch_request').select(['incident_id', 'order_id', 'outcome', 'handled_at']).orderBy('id').execute();
     const orders = (incidentId: string) => db.selectFrom('dispatch_order_state').select(['order_id', 'guard_id', 'status']).where('incident_id', '=', incidentId).execute();
 

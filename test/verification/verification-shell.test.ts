@@ -37,7 +37,7 @@ async function centre(t: Test, db: Kysely<Database>, account: string, overrides:
   const callbacks: CallbackProvider = { start: (c) => calls.push(c), cancel: (c) => calls.push(c), answer: (c) => calls.push(c) };
   const effects: VerificationEffects = {
     forward110: async (_trx, fs) => void forwards.push(...fs.map((f) => ({ incidentId: f.incidentId, revision: f.revision, level: f.level }))),
-    dispatchGuard: async (_trx, d) => void dispatches.push({ incidentId: d.incidentId, reason: d.reason }),
+    dispatchGuards: async (_trx, orders) => void dispatches.push(...orders.map((d) => ({ incidentId: d.incidentId, reason: d.reason }))),
     openTicket: async (_trx, k) => void tickets.push(k.dedupeKey),
     cancel110: async (_trx, k) => void cancels.push({ incidentId: k.incidentId, revision: k.revision, reason: k.reason, at: k.at }),
   };

@@ -14,7 +14,7 @@ import { commandActions, VERIFICATION_ACTOR, maskedCallResult } from './verifica
 import type { VerificationCommand } from '../verification-command.js';
 import type { VerificationInput } from '../verification-input.js';
 import type { VerificationMetrics } from './verification-metrics.js';
-import { loadVerificationPolicies, lockVerificationStates, saveVerificationStates } from './verification-store.js';
+import { lockVerificationStates, saveVerificationStates } from './verification-store.js';
 import type { VerificationState } from '../verification-state.js';
 import { isFalseOutcome } from '../withdraw-report.js';
 
@@ -37,7 +37,8 @@ export interface VerificationEffects {
    * next after its forwards (so its key never meets theirs), `at` when it was decided.
    */
   cancel110?(trx: Transaction<Database>, cancel: Command<'cancel_110'> & { revision: number; at: number }): Promise<void>;
-  dispatchGuard?(trx: Transaction<Database>, order: Command<'dispatch_guard'> & { at: number }): Promise<void>;
+  /** Queue the guard requests, in their order (all of one transaction's at once). */
+  dispatchGuards?(trx: Transaction<Database>, orders: (Command<'dispatch_guard'> & { at: number })[]): Promise<void>;
   /** Run while deciding, before the incidents' record is written (and the audit chain's lock taken): see verifyInBatch. */
   openTicket?(trx: Transaction<Database>, ticket: Command<'open_maintenance_ticket'> & { at: number }): Promise<void>;
 }
@@ -104,8 +105,7 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
   const now = deps.now();
   const accounts = [...new Set(items.map((i) => i.account))];
   await incidents.load(trx, accounts);
-  const states = await lockVerificationStates(trx, accounts, now);
-  const policies = await loadVerificationPolicies(trx, accounts);
+  const { states, policies } = await lockVerificationStates(trx, accounts, now);
   const changed = new Map<string, VerificationState>();
   const commands: { account: string; command: VerificationCommand; origin?: SignalOrigin | undefined }[] = [];
   const callbackRecords: { account: string; action: NewAction; incidentId: string }[] = [];
@@ -197,7 +197,7 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
     // After the incidents' record, so that what the effects append follows it (and reads it).
     async effects(trx) {
       if (forwards.length > 0) await deps.effects.forward110?.(trx, forwards.map((f) => ({ ...f.command, revision: f.revision, incident: f.incident })));
-      for (const d of dispatches) await deps.effects.dispatchGuard?.(trx, { ...d, at: now });
+      if (dispatches.length > 0) await deps.effects.dispatchGuards?.(trx, dispatches.map((d) => ({ ...d, at: now })));
       for (const c of cancels) {
         // Its incident is locked by this transaction already, and its record written above.
         const incident = (await lockIncident(trx, c.incidentId))?.state;

@@ -4,16 +4,34 @@ import { DEFAULT_VERIFICATION_POLICY, verificationPolicy, type VerificationPolic
 import { upgradeVerificationState } from '../tripped-zones.js';
 import { initialVerificationState, type VerificationState } from '../verification-state.js';
 
+/** The engine's state of each account, and the policy it decides under. */
+export interface VerificationCases {
+  states: Map<string, VerificationState>;
+  policies: Map<string, VerificationPolicy>;
+}
+
 /**
  * Locks the engine's state of these accounts for the transaction (creating what is missing) and
- * loads it. Callers lock the accounts' open incidents first (IncidentBatch.load): everyone takes
- * the two locks in that order, so a consumer batch and an operator's command never deadlock.
+ * loads it, with each account's policy (its own preset and overrides, or the standard one) read
+ * in the same statement. Callers lock the accounts' open incidents first (IncidentBatch.load):
+ * everyone takes the two locks in that order, so a consumer batch and an operator's command
+ * never deadlock.
  */
-export async function lockVerificationStates(trx: Transaction<Database>, accounts: readonly string[], now: number): Promise<Map<string, VerificationState>> {
+export async function lockVerificationStates(trx: Transaction<Database>, accounts: readonly string[], now: number): Promise<VerificationCases> {
   const states = new Map<string, VerificationState>();
-  if (accounts.length === 0) return states;
+  const policies = new Map<string, VerificationPolicy>();
+  if (accounts.length === 0) return { states, policies };
   const sorted = [...new Set(accounts)].sort();
-  const locked = (wanted: string[]) => trx.selectFrom('verification_state').select(['account', 'state']).where('account', 'in', wanted).orderBy('account').forUpdate().execute();
+  // The policy rides along (one round trip less per batch); only the state's row is locked.
+  const locked = (wanted: string[]) =>
+    trx
+      .selectFrom('verification_state')
+      .leftJoin('verification_policy', 'verification_policy.account', 'verification_state.account')
+      .select(['verification_state.account', 'verification_state.state', 'verification_policy.preset', 'verification_policy.overrides'])
+      .where('verification_state.account', 'in', wanted)
+      .orderBy('verification_state.account')
+      .forUpdate('verification_state')
+      .execute();
   let rows = await locked(sorted);
   // Accounts the engine has not seen yet get their row; once it exists, one statement a batch.
   const found = new Set(rows.map((r) => r.account));
@@ -26,8 +44,11 @@ export async function lockVerificationStates(trx: Transaction<Database>, account
       .execute();
     rows = [...rows, ...(await locked(missing))];
   }
-  for (const row of rows) states.set(row.account, upgradeVerificationState(row.state as VerificationState));
-  return states;
+  for (const row of rows) {
+    states.set(row.account, upgradeVerificationState(row.state as VerificationState));
+    policies.set(row.account, row.preset === null ? DEFAULT_VERIFICATION_POLICY : verificationPolicy(row.preset, row.overrides ?? {}));
+  }
+  return { states, policies };
 }
 
 /** The earliest timer the state waits for (null: none), which the timer loop looks for. */
@@ -49,14 +70,4 @@ export async function saveVerificationStates(trx: Transaction<Database>, states:
     }))
     .onConflict((oc) => oc.column('account').doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), next_timer_at: eb.ref('excluded.next_timer_at'), updated_at: eb.ref('excluded.updated_at') })))
     .execute();
-}
-
-/** Each account's policy: its own preset and overrides, or the standard one. */
-export async function loadVerificationPolicies(trx: Transaction<Database>, accounts: readonly string[]): Promise<Map<string, VerificationPolicy>> {
-  const policies = new Map<string, VerificationPolicy>();
-  if (accounts.length === 0) return policies;
-  const rows = await trx.selectFrom('verification_policy').select(['account', 'preset', 'overrides']).where('account', 'in', [...new Set(accounts)]).execute();
-  for (const row of rows) policies.set(row.account, verificationPolicy(row.preset, row.overrides));
-  for (const account of accounts) if (!policies.has(account)) policies.set(account, DEFAULT_VERIFICATION_POLICY);
-  return policies;
 }
