@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../store/database-schema.js';
 
 /** A guard request the verification engine decided: queued, turned into an order by the worker. */
@@ -25,15 +25,28 @@ export async function queueDispatchRequests(trx: Transaction<Database>, requests
 }
 
 /**
- * The oldest request not yet handled, locked for this transaction; one another worker holds is
- * passed over (a second node's worker during a switchover takes the next one, never the same).
+ * The oldest requests not yet handled, at most `limit`, locked for this transaction; those
+ * another worker holds are passed over (a second node's worker during a switchover takes the
+ * next ones, never the same).
  */
-export async function takeDispatchRequest(trx: Transaction<Database>): Promise<QueuedDispatchRequest | undefined> {
-  const row = await trx.selectFrom('dispatch_request').selectAll().where('handled_at', 'is', null).orderBy('id').limit(1).forUpdate().skipLocked().executeTakeFirst();
-  return row && { id: row.id, incidentId: row.incident_id, account: row.account, reason: row.reason, requestedBy: row.requested_by, requestedAt: row.requested_at.getTime() };
+export async function takeDispatchRequests(trx: Transaction<Database>, limit: number): Promise<QueuedDispatchRequest[]> {
+  const rows = await trx.selectFrom('dispatch_request').selectAll().where('handled_at', 'is', null).orderBy('id').limit(limit).forUpdate().skipLocked().execute();
+  return rows.map((row) => ({ id: row.id, incidentId: row.incident_id, account: row.account, reason: row.reason, requestedBy: row.requested_by, requestedAt: row.requested_at.getTime() }));
 }
 
-/** Marks a request handled, once (never one another worker handled meanwhile): the order it created (null: none) and what became of it, in words. */
-export async function markDispatchRequest(trx: Transaction<Database>, id: string, handled: { at: number; orderId: string | null; outcome: string }): Promise<void> {
-  await trx.updateTable('dispatch_request').set({ handled_at: new Date(handled.at), order_id: handled.orderId, outcome: handled.outcome }).where('id', '=', id).where('handled_at', 'is', null).execute();
+/** How a request was handled: the order it created or names (null: none), and what became of it, in words. */
+export interface HandledRequest {
+  id: string;
+  at: number;
+  orderId: string | null;
+  outcome: string;
+}
+
+/** Marks requests handled (one statement), each once: never one another worker handled meanwhile. */
+export async function markDispatchRequests(trx: Transaction<Database>, handled: readonly HandledRequest[]): Promise<void> {
+  if (handled.length === 0) return;
+  const values = sql.join(handled.map((h) => sql`(${h.id}::bigint, ${new Date(h.at)}::timestamptz, ${h.orderId}::bigint, ${h.outcome}::text)`));
+  await sql`update dispatch_request as r set handled_at = v.at, order_id = v.order_id, outcome = v.outcome
+    from (values ${values}) as v(id, at, order_id, outcome)
+    where r.id = v.id and r.handled_at is null`.execute(trx);
 }

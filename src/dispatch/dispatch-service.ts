@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { appendAudit, lockAuditChain } from '../audit/append-audit.js';
 import type { IncidentAction, NewAction } from '../incidents/incident-action.js';
 import type { IncidentBus } from '../incidents/incident-bus.js';
+import { IncidentBatch } from '../incidents/incident-batch.js';
 import { appendActions, lockIncident, type LockedIncident } from '../incidents/incident-store.js';
 import type { IncidentState } from '../incidents/incident-state.js';
 import type { Logger } from '../observability/logger.js';
@@ -10,20 +11,22 @@ import type { GuardFinding } from '../verification/evidence.js';
 import type { GuardCandidate } from './choose-guard.js';
 import { DispatchBus } from './dispatch-bus.js';
 import { DispatchError } from './dispatch-error.js';
-import { markDispatchRequest, queueDispatchRequests, takeDispatchRequest, type QueuedDispatchRequest } from './dispatch-requests.js';
+import { markDispatchRequests, queueDispatchRequests, takeDispatchRequests, type HandledRequest, type QueuedDispatchRequest } from './dispatch-requests.js';
 import { ACTIVE_STATUSES, type DispatchOrder, type GuardStatus, type LatLng, type NewOrderEvent, type OrderHeader } from './dispatch-order.js';
 import {
   activeOrderOf,
+  activeOrdersOf,
   appendOrderEvents,
+  appendOrdersEvents,
   availableGuards,
   candidateOf,
   guardOf,
   holdsActiveOrder,
-  insertOrderHeader,
+  insertOrderHeaders,
   isUuid,
   loadGuard,
   lockOrder,
-  orderSiteOf,
+  orderSitesOf,
   writeGuardStatus,
   type Guard,
 } from './dispatch-store.js';
@@ -112,7 +115,7 @@ export interface DispatchService {
   queueRequests(trx: Transaction<Database>, requests: readonly Omit<DispatchRequest, 'guardId'>[]): Promise<void>;
   /** Queued requests committed: the worker (when started) handles them now, not at the next tick. */
   kick(): void;
-  /** Turns every queued request into an order (or records why none), each in its own transaction; resolves to how many it handled. */
+  /** Turns every queued request into an order (or records why none), in batches (see openRequestedOrders); resolves to how many it handled. */
   drainRequests(): Promise<number>;
   /**
    * The incident routes' hook (IncidentRouteDeps.onDispatchRequested): the operator's
@@ -139,6 +142,13 @@ const TICK_MS = 1_000;
 /** The note on an order cancelled because its incident was closed. */
 export const INCIDENT_CLOSED_NOTE = 'the incident was closed: the guard is stood down';
 const TICK_BATCH = 100;
+/** Queued requests per transaction at most (see openRequestedOrders). */
+const REQUEST_BATCH = 50;
+
+/** Why a request made no order: the incident has one at work. */
+function secondOrder(incidentId: string, open: DispatchOrder): string {
+  return `incident ${incidentId} already has dispatch order ${open.id} (${open.status}): no second order`;
+}
 
 /**
  * The I/O shell around decideOrder: loads and locks (incident, then order, then the audit
@@ -217,7 +227,7 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
     if (!incident) throw new DispatchError('INCIDENT_NOT_FOUND', `no incident ${request.incidentId}`);
     if (request.account !== incident.state.account) throw new Error(`dispatch request for incident ${request.incidentId} names account ${request.account}, the incident's is ${incident.state.account}`);
     const open = await activeOrderOf(trx, request.incidentId);
-    if (open) return { created: false, order: open, message: `incident ${request.incidentId} already has dispatch order ${open.id} (${open.status}): no second order` };
+    if (open) return { created: false, order: open, message: secondOrder(request.incidentId, open) };
     if (incident.state.status === 'closed') return { created: false, order: null, message: `incident ${request.incidentId} is closed: no guard is sent` };
     await lockAuditChain(trx);
     let named: GuardCandidate | null = null;
@@ -227,48 +237,112 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
       if (guard.status === 'off_duty') throw new DispatchError('GUARD_OFF_DUTY', `guard ${guard.name} is off duty`);
       named = candidateOf(guard);
     }
-    const { site, contractedArrivalMin } = await orderSiteOf(trx, request.account);
+    const { site, contractedArrivalMin } = (await orderSitesOf(trx, [request.account])).get(request.account)!;
     const candidates = named ? [] : await availableGuards(trx);
-    const header = await insertOrderHeader(trx, { incidentId: request.incidentId, account: request.account, requestedAt: request.at, reason: request.reason, requestedBy: request.requestedBy });
+    const [header] = await insertOrderHeaders(trx, [{ incidentId: request.incidentId, account: request.account, requestedAt: request.at, reason: request.reason, requestedBy: request.requestedBy }]);
     const contractedArrivalAt = contractedArrivalMin === null ? null : request.at + contractedArrivalMin * 60_000;
-    const opened = openOrder(header, { site, contractedArrivalAt, guard: named, candidates }, request.at, policy);
-    const { order, guards, appended } = await apply(trx, incident, header, undefined, opened);
+    const opened = openOrder(header!, { site, contractedArrivalAt, guard: named, candidates }, request.at, policy);
+    const { order, guards, appended } = await apply(trx, incident, header!, undefined, opened);
     // Committed by the caller: the guard's channel hears of it through the incident bus, or polls.
     logger.info({ orderId: order.id, incidentId: order.incidentId, guardId: order.guardId, guards: [...guards] }, 'dispatch order created');
     return { created: true, order, incident: appended ?? { state: incident.state, stored: [] } };
   };
 
-  /** One queued request, in a transaction of its own; false when none is left. */
-  const handleNextRequest = async (): Promise<boolean> => {
-    let failed: { request: QueuedDispatchRequest; err: unknown } | undefined;
-    const handled = await db.transaction().execute(async (trx) => {
-      const request = await takeDispatchRequest(trx);
-      if (!request) return undefined;
-      try {
-        const result = await requestDispatch(trx, { ...request, at: request.requestedAt });
-        await markDispatchRequest(trx, request.id, result.created ? { at: now(), orderId: result.order.id, outcome: 'order created' } : { at: now(), orderId: result.order?.id ?? null, outcome: result.message });
-        return { lastActionId: result.created ? result.incident.state.lastActionId : null };
-      } catch (err) {
-        failed = { request, err };
-        throw err;
-      }
-    }).catch((err: unknown) => {
-      if (!failed) throw err; // the queue itself could not be read: the next tick tries again
-      return undefined;
-    });
-    if (handled) {
-      if (handled.lastActionId) announce([], handled.lastActionId);
-      return true;
+  /**
+   * The engine's queued requests, oldest first, as orders: a batch of them in one transaction
+   * and one round of statements (their incidents locked in the one lock order, the guards read
+   * once and handed out in request order). In a storm's first seconds the worker so keeps pace
+   * with the consumer, where one request per transaction waited for each of its batches in turn.
+   * A request that cannot become an order (its incident closed, or given an order already) is
+   * marked so; one that fails is found by retrying the batch one request at a time, recorded as
+   * failed in a transaction of its own, and never retried in a loop that would hold up the rest.
+   */
+  const openRequestedOrders = async (trx: Transaction<Database>, requests: readonly QueuedDispatchRequest[]) => {
+    const at = now();
+    const incidentIds = requests.map((r) => r.incidentId);
+    const batch = new IncidentBatch();
+    const incidents = await batch.loadIncidents(trx, incidentIds);
+    const active = await activeOrdersOf(trx, incidentIds);
+    await lockAuditChain(trx);
+    const handled: HandledRequest[] = [];
+    const opening: QueuedDispatchRequest[] = [];
+    const repeats: QueuedDispatchRequest[] = [];
+    for (const request of requests) {
+      const incident = incidents.get(request.incidentId);
+      if (!incident) throw new DispatchError('INCIDENT_NOT_FOUND', `no incident ${request.incidentId}`);
+      if (request.account !== incident.account) throw new Error(`dispatch request for incident ${request.incidentId} names account ${request.account}, the incident's is ${incident.account}`);
+      const open = active.get(request.incidentId);
+      if (open) handled.push({ id: request.id, at, orderId: open.id, outcome: secondOrder(request.incidentId, open) });
+      else if (opening.some((o) => o.incidentId === request.incidentId)) repeats.push(request);
+      else if (incident.status === 'closed') handled.push({ id: request.id, at, orderId: null, outcome: `incident ${request.incidentId} is closed: no guard is sent` });
+      else opening.push(request);
     }
-    if (!failed) return false;
-    // Rolled back, then recorded as failed in a transaction of its own, never retried in a loop
-    // that would hold up every request behind it: the incident stays open before the operators,
-    // who can dispatch by hand. (With the database down this throws too, and the request waits
-    // for the next tick.)
-    const { request, err } = failed;
-    logger.error({ err, requestId: request.id, incidentId: request.incidentId }, 'a queued dispatch request could not become an order');
-    await db.transaction().execute((trx) => markDispatchRequest(trx, request.id, { at: now(), orderId: null, outcome: `failed: ${err instanceof DispatchError ? err.code : 'internal error'}` }));
-    return true;
+    const guards = new Set<string>();
+    if (opening.length > 0) {
+      const sites = await orderSitesOf(trx, opening.map((r) => r.account));
+      let candidates = await availableGuards(trx);
+      const headers = await insertOrderHeaders(trx, opening.map((r) => ({ incidentId: r.incidentId, account: r.account, requestedAt: r.requestedAt, reason: r.reason, requestedBy: r.requestedBy })));
+      const opened = headers.map((header, i) => {
+        const request = opening[i]!;
+        const { site, contractedArrivalMin } = sites.get(request.account)!;
+        const contractedArrivalAt = contractedArrivalMin === null ? null : request.requestedAt + contractedArrivalMin * 60_000;
+        const decision = openOrder(header, { site, contractedArrivalAt, guard: null, candidates }, request.requestedAt, policy);
+        // A guard given this order is not free for the next one in the batch.
+        const busy = new Set(decision.effects.flatMap((e) => (e.kind === 'guard_status' ? [e.guardId] : [])));
+        candidates = candidates.filter((c) => !busy.has(c.id));
+        return { header, decision, busy };
+      });
+      const appended = await appendOrdersEvents(trx, opened.map(({ header, decision }) => ({ header, before: undefined, events: decision.events })));
+      // openOrder only gives orders to guards (busy): freeing one is another decision's (see apply).
+      await writeGuardStatus(trx, opened.flatMap((o) => [...o.busy]), 'busy', at);
+      for (const [i, { header, decision }] of opened.entries()) {
+        for (const effect of decision.effects) if (effect.kind === 'notify_guard') guards.add(effect.guardId);
+        const actions = decision.effects.flatMap((e) => (e.kind === 'incident_action' ? [e.action] : []));
+        if (actions.length > 0) batch.appendTo(header.incidentId, actions);
+        const order = appended[i]!.order;
+        handled.push({ id: opening[i]!.id, at, orderId: order.id, outcome: 'order created' });
+        logger.info({ orderId: order.id, incidentId: order.incidentId, guardId: order.guardId }, 'dispatch order created');
+      }
+      for (const request of repeats) {
+        const order = appended[opening.findIndex((o) => o.incidentId === request.incidentId)]!.order;
+        handled.push({ id: request.id, at, orderId: order.id, outcome: secondOrder(request.incidentId, order) });
+      }
+    }
+    const lastActionId = await batch.write(trx);
+    await markDispatchRequests(trx, handled);
+    return { guards, lastActionId };
+  };
+
+  /** After a batch failed, this many requests are taken one at a time: the failing one alone. */
+  let singly = 0;
+
+  /** The oldest queued requests, in a transaction of their own; resolves to how many it handled, null when none is left. */
+  const handleQueuedRequests = async (): Promise<number | null> => {
+    let taken: QueuedDispatchRequest[] = [];
+    try {
+      const result = await db.transaction().execute(async (trx) => {
+        taken = await takeDispatchRequests(trx, singly > 0 ? 1 : REQUEST_BATCH);
+        return taken.length === 0 ? undefined : openRequestedOrders(trx, taken);
+      });
+      if (!result) return null;
+      if (singly > 0) singly--;
+      announce(result.guards, result.lastActionId);
+      return taken.length;
+    } catch (err) {
+      if (taken.length === 0) throw err; // the queue itself could not be read: the next tick tries again
+      if (taken.length > 1) {
+        singly = taken.length;
+        return 0;
+      }
+      // Rolled back, then recorded as failed in a transaction of its own: the incident stays open
+      // before the operators, who can dispatch by hand. (With the database down this throws too,
+      // and the request waits for the next tick.)
+      singly = Math.max(0, singly - 1);
+      const request = taken[0]!;
+      logger.error({ err, requestId: request.id, incidentId: request.incidentId }, 'a queued dispatch request could not become an order');
+      await db.transaction().execute((trx) => markDispatchRequests(trx, [{ id: request.id, at: now(), orderId: null, outcome: `failed: ${err instanceof DispatchError ? err.code : 'internal error'}` }]));
+      return 1;
+    }
   };
 
   const drainRequests = (): Promise<number> => {
@@ -281,7 +355,11 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
       try {
         do {
           drainAgain = false;
-          while (!stopping && (await handleNextRequest())) count++;
+          while (!stopping) {
+            const handled = await handleQueuedRequests();
+            if (handled === null) break;
+            count += handled;
+          }
         } while (drainAgain);
         return count;
       } finally {

@@ -52,50 +52,84 @@ export async function activeOrderOf(db: Db, incidentId: string): Promise<Dispatc
   return row?.state as DispatchOrder | undefined;
 }
 
+/** The orders at work on these incidents, by incident id (one statement). */
+export async function activeOrdersOf(db: Db, incidentIds: readonly string[]): Promise<Map<string, DispatchOrder>> {
+  const orders = new Map<string, DispatchOrder>();
+  if (incidentIds.length === 0) return orders;
+  const rows = await db.selectFrom('dispatch_order_state').select(['incident_id', 'state']).where('incident_id', 'in', [...new Set(incidentIds)]).where('status', 'in', ACTIVE_STATUSES).orderBy('order_id').execute();
+  for (const row of rows) if (!orders.has(row.incident_id)) orders.set(row.incident_id, row.state as DispatchOrder);
+  return orders;
+}
+
 /** The id of an order at work the guard holds (the first), if any. */
 export async function holdsActiveOrder(db: Db, guardId: string): Promise<string | undefined> {
   const row = await db.selectFrom('dispatch_order_state').select('order_id').where('guard_id', '=', guardId).where('status', 'in', ACTIVE_STATUSES).orderBy('order_id').executeTakeFirst();
   return row?.order_id;
 }
 
-/** Stores a new order's header; returns it with its id. */
-export async function insertOrderHeader(trx: Transaction<Database>, header: Omit<OrderHeader, 'id'>): Promise<OrderHeader> {
-  const row = await trx
+/** Stores new orders' headers (one insert); returns them with their ids, in the order given. */
+export async function insertOrderHeaders(trx: Transaction<Database>, headers: readonly Omit<OrderHeader, 'id'>[]): Promise<OrderHeader[]> {
+  if (headers.length === 0) return [];
+  const rows = await trx
     .insertInto('dispatch_order')
-    .values({ incident_id: header.incidentId, account: header.account, requested_at: new Date(header.requestedAt), reason: header.reason, requested_by: header.requestedBy })
+    .values(headers.map((header) => ({ incident_id: header.incidentId, account: header.account, requested_at: new Date(header.requestedAt), reason: header.reason, requested_by: header.requestedBy })))
     .returningAll()
-    .executeTakeFirstOrThrow();
-  return orderHeader(row);
+    .execute();
+  // Ids are drawn in VALUES order: sorted, they line up with `headers`.
+  return rows.map(orderHeader).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+}
+
+/** Events for one order: `before` undefined when the order is new (its first event is `requested`). */
+export interface OrderEvents {
+  header: OrderHeader;
+  before: DispatchOrder | undefined;
+  events: readonly NewOrderEvent[];
+}
+
+/** Appends events to one order: see appendOrdersEvents. */
+export async function appendOrderEvents(trx: Transaction<Database>, header: OrderHeader, before: DispatchOrder | undefined, events: readonly NewOrderEvent[]): Promise<{ order: DispatchOrder; stored: OrderEvent[] }> {
+  const [appended] = await appendOrdersEvents(trx, [{ header, before, events }]);
+  return appended!;
 }
 
 /**
- * Appends events to an order, in order: each stored, audited (same transaction), folded; then
- * the state row is written. `before` undefined: the first event is `requested`.
+ * Appends events to orders, each order's in order: stored (one insert), audited (same
+ * transaction, one chained insert), folded; then the state rows are written (one upsert).
+ * Results in the order given.
  */
-export async function appendOrderEvents(trx: Transaction<Database>, header: OrderHeader, before: DispatchOrder | undefined, events: readonly NewOrderEvent[]): Promise<{ order: DispatchOrder; stored: OrderEvent[] }> {
-  if (events.length === 0) throw new Error(`dispatch order ${header.id}: no events to append`);
+export async function appendOrdersEvents(trx: Transaction<Database>, orders: readonly OrderEvents[]): Promise<{ order: DispatchOrder; stored: OrderEvent[] }[]> {
+  for (const { header, events } of orders) if (events.length === 0) throw new Error(`dispatch order ${header.id}: no events to append`);
+  if (orders.length === 0) return [];
   const rows = await trx
     .insertInto('dispatch_order_event')
-    .values(events.map((e) => ({ order_id: header.id, at: new Date(e.at), actor: e.actor, kind: e.kind, detail: JSON.stringify(e.detail) })))
+    .values(orders.flatMap(({ header, events }) => events.map((e) => ({ order_id: header.id, at: new Date(e.at), actor: e.actor, kind: e.kind, detail: JSON.stringify(e.detail) }))))
     .returningAll()
     .execute();
-  // One multi-row insert returns its rows in the order given (ids from one sequence, ascending).
-  const stored = rows.map(orderEvent).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-  let order = before;
-  for (const event of stored) order = order === undefined ? foldOrder(header, [event]) : evolveOrder(order, event);
+  // One multi-row insert draws its ids in the order given (one sequence): sorted, they line up.
+  const all = rows.map(orderEvent).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  let offset = 0;
+  const results = orders.map(({ header, before, events }) => {
+    const stored = all.slice(offset, offset + events.length);
+    offset += events.length;
+    let order = before;
+    for (const event of stored) order = order === undefined ? foldOrder(header, [event]) : evolveOrder(order, event);
+    return { header, order: order!, stored };
+  });
   await appendAudits(
     trx,
-    stored.map((e) => ({
-      actor: e.actor,
-      action: `dispatch.${e.kind}`,
-      subjectType: 'dispatch_order',
-      subjectId: header.id,
-      detail: { eventId: e.id, incidentId: header.incidentId, ...e.detail },
-      at: new Date(e.at),
-    })),
+    results.flatMap(({ header, stored }) =>
+      stored.map((e) => ({
+        actor: e.actor,
+        action: `dispatch.${e.kind}`,
+        subjectType: 'dispatch_order',
+        subjectId: header.id,
+        detail: { eventId: e.id, incidentId: header.incidentId, ...e.detail },
+        at: new Date(e.at),
+      })),
+    ),
   );
-  await upsertStateRows(trx, [order!]);
-  return { order: order!, stored };
+  await upsertStateRows(trx, results.map((r) => r.order));
+  return results.map(({ order, stored }) => ({ order, stored }));
 }
 
 /** The state row of an order (the row is the state, with what the timer and the lists query). */
@@ -198,8 +232,10 @@ export async function availableGuards(db: Db): Promise<GuardCandidate[]> {
   return rows.map((r) => candidateOf(guardOf(r)));
 }
 
-/** Sets a guard's status; `status_since` moves only when the status changes. */
-export async function writeGuardStatus(trx: Transaction<Database>, id: string, status: GuardStatus, at: number): Promise<void> {
+/** Sets guards' status (one statement); `status_since` moves only for those whose status changes. */
+export async function writeGuardStatus(trx: Transaction<Database>, ids: string | readonly string[], status: GuardStatus, at: number): Promise<void> {
+  const wanted = typeof ids === 'string' ? [ids] : [...new Set(ids)];
+  if (wanted.length === 0) return;
   await trx
     .updateTable('guard')
     .set((eb) => ({
@@ -207,23 +243,36 @@ export async function writeGuardStatus(trx: Transaction<Database>, id: string, s
       status_since: eb.case().when('status', '=', status).then(eb.ref('status_since')).else(new Date(at)).end(),
       updated_at: new Date(at),
     }))
-    .where('id', '=', id)
+    .where('id', 'in', wanted)
     .execute();
 }
 
-/** Where the guard goes and the contract, from the account's customer (all null when it has none). */
-export async function orderSiteOf(db: Db, account: string): Promise<{ site: OrderSite; contractedArrivalMin: number | null }> {
-  const row = await db
+/** Where a guard goes and the contract, from the account's customer (all null when it has none). */
+export interface OrderSiteOf {
+  site: OrderSite;
+  contractedArrivalMin: number | null;
+}
+
+const NO_SITE: OrderSiteOf = { site: { customerName: null, address: null, area: null, position: null }, contractedArrivalMin: null };
+
+/** The order site of each account (one statement); every account asked for is in the map. */
+export async function orderSitesOf(db: Db, accounts: readonly string[]): Promise<Map<string, OrderSiteOf>> {
+  const sites = new Map<string, OrderSiteOf>();
+  if (accounts.length === 0) return sites;
+  const rows = await db
     .selectFrom('account')
     .innerJoin('customer', 'customer.id', 'account.customer_id')
-    .select(['customer.name', 'customer.address', 'customer.guard_area', 'customer.lat', 'customer.lng', 'customer.contracted_arrival_min'])
-    .where('account.number', '=', account)
-    .executeTakeFirst();
-  if (!row) return { site: { customerName: null, address: null, area: null, position: null }, contractedArrivalMin: null };
-  return {
-    site: { customerName: row.name, address: row.address, area: row.guard_area, position: row.lat === null || row.lng === null ? null : { lat: row.lat, lng: row.lng } },
-    contractedArrivalMin: row.contracted_arrival_min,
-  };
+    .select(['account.number', 'customer.name', 'customer.address', 'customer.guard_area', 'customer.lat', 'customer.lng', 'customer.contracted_arrival_min'])
+    .where('account.number', 'in', [...new Set(accounts)])
+    .execute();
+  for (const row of rows) {
+    sites.set(row.number, {
+      site: { customerName: row.name, address: row.address, area: row.guard_area, position: row.lat === null || row.lng === null ? null : { lat: row.lat, lng: row.lng } },
+      contractedArrivalMin: row.contracted_arrival_min,
+    });
+  }
+  for (const account of accounts) if (!sites.has(account)) sites.set(account, NO_SITE);
+  return sites;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
