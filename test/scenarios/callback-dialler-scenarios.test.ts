@@ -1,3 +1,4 @@
+import pg from 'pg';
 import t from 'tap';
 import { startSimDialler } from '../../src/callback-dialler/sim-dialler/index.js';
 import { signedHeaders } from '../../src/signing/hmac-signature.js';
@@ -38,6 +39,17 @@ t.test(`${database.name}: automated callbacks end to end`, async (t) => {
     const res = await fetch(`${c.arc.address}/api/callback-dialler/results`, { method: 'POST', body: text, headers: { 'content-type': 'application/json', ...headers } });
     return { status: res.status, body: (await res.json()) as { reply?: string; error?: { code: string } } };
   };
+  /** Audited passcode checks, on PostgreSQL (the embedded database is the centre's alone). */
+  const passcodeChecks = async () => {
+    if (c.databaseUrl === undefined) return undefined;
+    const client = new pg.Client({ connectionString: c.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query<{ n: string }>("select count(*) as n from audit_log where action = 'customer.passcode_check'")).rows[0]!.n;
+    } finally {
+      await client.end();
+    }
+  };
   const signed = (body: object, secret = SECRET) => signedHeaders({ keyId: 'arc', secret }, JSON.stringify(body), Date.now());
 
   await t.test('a PIR trip: the gateway calls the premises, the right passcode is keyed in: closed as a user false alarm, nothing to 110', async (t) => {
@@ -51,9 +63,11 @@ t.test(`${database.name}: automated callbacks end to end`, async (t) => {
     t.same(to110(inc.id), [], '110 received nothing');
 
     const before = (await actionsOf(inc.id)).actions.length;
+    const checks = await passcodeChecks();
     const again = { incidentId: inc.id, callId: callsFor(inc.id)[0]!.callId!, contact: 'premises', phone: PREMISES, answer: 'answered', code: PASSCODE };
     t.same(await webhook(again, signed(again)), { status: 200, body: { reply: 'code_accepted' } }, 'the same result sent again (a retry after a lost answer) is answered as the first');
     t.equal((await actionsOf(inc.id)).actions.length, before, 'and changes nothing');
+    if (checks !== undefined) t.equal(await passcodeChecks(), checks, 'its code is not checked (nor the check audited) a second time');
   });
 
   await t.test('the duress code: the caller hears exactly what the right passcode gets, and 110 is told silently', async (t) => {

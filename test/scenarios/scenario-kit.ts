@@ -7,12 +7,14 @@ export { DURESS, eventually, GUARDS, MANAGER, OWNER, PASSCODE, PREMISES } from '
 /**
  * The whole centre on a new database of `database`, stopped at the test's end (SCENARIO_LOG=1: its
  * warnings on stderr). `env`: more settings, over the scenario centre's (a voice gateway's).
+ * `databaseUrl`: where the centre's PostgreSQL database is, for a test to look into (undefined on
+ * the embedded database, which the centre's process holds alone).
  */
-export async function startCentre(t: Test, database: TestDatabase, premises: Premises[], env: Record<string, string> = {}): Promise<Centre> {
+export async function startCentre(t: Test, database: TestDatabase, premises: Premises[], env: Record<string, string> = {}): Promise<Centre & { databaseUrl: string | undefined }> {
   const location = await database.location(t);
   const centre = await start({ ...location.env, ...env }, premises, process.env.SCENARIO_LOG ? { log: process.stderr } : {});
   t.teardown(() => centre.stop());
-  return centre;
+  return { ...centre, databaseUrl: location.databaseUrl };
 }
 
 export interface IncidentView {

@@ -47,7 +47,7 @@ export interface RecordCallDeps {
  * record it: the code (if answered) checked against the customer's hashed passcode and duress
  * code (audited as `actor`'s check, the code itself never kept), then `callback_outcome` fed in a
  * transaction holding the incident's lock; a call's outcome reported again is answered as the
- * first and changes nothing. Refuses with the API's codes: `INCIDENT_NOT_FOUND`
+ * first and changes nothing (its code is not checked again). Refuses with the API's codes: `INCIDENT_NOT_FOUND`
  * 404, `INCIDENT_CLOSED` 409, `CODE_REQUIRED` 422, `NO_CUSTOMER` 409, a customer's
  * `NO_PASSCODE` 409. Resolves to what the caller is told.
  */
@@ -55,6 +55,11 @@ export async function recordCallOutcome(deps: RecordCallDeps, report: CallReport
   const { incidentId, callId, contact, phone, answer, code } = report;
   const loaded = await deps.db.selectFrom('incident').select(['account', 'customer_id']).where('id', '=', incidentId).executeTakeFirst();
   if (loaded === undefined) throw new ApiError(404, 'INCIDENT_NOT_FOUND', `no incident ${incidentId}`);
+  // A report of a call that already has its outcome (the gateway's retry after a lost answer) is
+  // answered before its code is checked again: one call, one audited passcode check. (Checked
+  // again under the incident's lock below, for two reports of the call arriving together.)
+  const before = callId === null ? undefined : await outcomeTaken(deps.db, incidentId, callId);
+  if (before !== undefined) return { reply: before };
   let result: VerificationCallResult = answer === 'answered' ? 'wrong_code' : answer;
   if (answer === 'answered') {
     if (code === undefined) throw new ApiError(422, 'CODE_REQUIRED', 'an answered callback needs the code the person gave (or answer "refused")');
@@ -81,8 +86,8 @@ export async function recordCallOutcome(deps: RecordCallDeps, report: CallReport
 }
 
 /** The reply to the outcome the engine took for the call before (its `verification_callback`), if it took one. */
-async function outcomeTaken(trx: Transaction<Database>, incidentId: string, callId: string): Promise<CallerReply | undefined> {
-  const row = await trx
+async function outcomeTaken(db: Kysely<Database> | Transaction<Database>, incidentId: string, callId: string): Promise<CallerReply | undefined> {
+  const row = await db
     .selectFrom('incident_action')
     .select('detail')
     .where('incident_id', '=', incidentId)
