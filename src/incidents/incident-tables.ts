@@ -45,6 +45,6 @@ export interface IncidentQueueTable {
   owner_id: string | null;
   forwarded_110: boolean;
   last_action_id: string;
-  /** IncidentState as JSON. */
+  /** IncidentState as JSON (`json`, not `jsonb`, since migration 0016: read and written whole). */
   state: ColumnType<object, string, string>;
 }

@@ -14,6 +14,7 @@ import * as m0012 from '../../migrations/0012_maintenance.js';
 import * as m0013 from '../../migrations/0013_complaints.js';
 import * as m0014 from '../../migrations/0014_dispatch_requests.js';
 import * as m0015 from '../../migrations/0015_report_indexes.js';
+import * as m0016 from '../../migrations/0016_states_as_json.js';
 
 /**
  * Every migration, in order, by static import: no directory scan, so it works the same from
@@ -35,6 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0013_complaints': m0013,
   '0014_dispatch_requests': m0014,
   '0015_report_indexes': m0015,
+  '0016_states_as_json': m0016,
 };
 
 export class MigrationError extends Error {

@@ -6,7 +6,7 @@ export interface VerificationTables {
   verification_policy: VerificationPolicyTable;
 }
 
-/** One row per account the engine has seen: its VerificationState as JSON (state, updated in place). */
+/** One row per account the engine has seen: its VerificationState as JSON (state, updated in place; `json`, not `jsonb`, since migration 0016: read and written whole). */
 export interface VerificationStateTable {
   account: ColumnType<string, string, never>;
   state: ColumnType<object, string, string>;
