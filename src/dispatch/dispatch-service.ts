@@ -151,6 +151,19 @@ function secondOrder(incidentId: string, open: DispatchOrder): string {
 }
 
 /**
+ * Why a request makes no order (undefined: it makes one): its incident has one at work, or is
+ * closed. Throws for a request that names an incident arc does not have, or another account's.
+ * The operator's request and the worker's batches both ask it, in this order.
+ */
+function noOrderFor(request: { incidentId: string; account: string }, incident: IncidentState | undefined, open: DispatchOrder | undefined): { order: DispatchOrder | null; message: string } | undefined {
+  if (!incident) throw new DispatchError('INCIDENT_NOT_FOUND', `no incident ${request.incidentId}`);
+  if (request.account !== incident.account) throw new Error(`dispatch request for incident ${request.incidentId} names account ${request.account}, the incident's is ${incident.account}`);
+  if (open) return { order: open, message: secondOrder(request.incidentId, open) };
+  if (incident.status === 'closed') return { order: null, message: `incident ${request.incidentId} is closed: no guard is sent` };
+  return undefined;
+}
+
+/**
  * The I/O shell around decideOrder: loads and locks (incident, then order, then the audit
  * chain's lock, then guards: one lock order, so no deadlock; and a guard's status is read and
  * written under the audit lock, so two orders never both take the same free guard), decides,
@@ -223,12 +236,10 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
   };
 
   const requestDispatch = async (trx: Transaction<Database>, request: DispatchRequest): Promise<DispatchRequestResult> => {
-    const incident = await lockIncident(trx, request.incidentId);
-    if (!incident) throw new DispatchError('INCIDENT_NOT_FOUND', `no incident ${request.incidentId}`);
-    if (request.account !== incident.state.account) throw new Error(`dispatch request for incident ${request.incidentId} names account ${request.account}, the incident's is ${incident.state.account}`);
-    const open = await activeOrderOf(trx, request.incidentId);
-    if (open) return { created: false, order: open, message: secondOrder(request.incidentId, open) };
-    if (incident.state.status === 'closed') return { created: false, order: null, message: `incident ${request.incidentId} is closed: no guard is sent` };
+    const locked = await lockIncident(trx, request.incidentId);
+    const refused = noOrderFor(request, locked?.state, locked && (await activeOrderOf(trx, request.incidentId)));
+    if (refused) return { created: false, ...refused };
+    const incident = locked!; // noOrderFor has thrown when there is none
     await lockAuditChain(trx);
     let named: GuardCandidate | null = null;
     if (request.guardId) {
@@ -268,13 +279,9 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
     const opening: QueuedDispatchRequest[] = [];
     const repeats: QueuedDispatchRequest[] = [];
     for (const request of requests) {
-      const incident = incidents.get(request.incidentId);
-      if (!incident) throw new DispatchError('INCIDENT_NOT_FOUND', `no incident ${request.incidentId}`);
-      if (request.account !== incident.account) throw new Error(`dispatch request for incident ${request.incidentId} names account ${request.account}, the incident's is ${incident.account}`);
-      const open = active.get(request.incidentId);
-      if (open) handled.push({ id: request.id, at, orderId: open.id, outcome: secondOrder(request.incidentId, open) });
+      const refused = noOrderFor(request, incidents.get(request.incidentId), active.get(request.incidentId));
+      if (refused) handled.push({ id: request.id, at, orderId: refused.order?.id ?? null, outcome: refused.message });
       else if (opening.some((o) => o.incidentId === request.incidentId)) repeats.push(request);
-      else if (incident.status === 'closed') handled.push({ id: request.id, at, orderId: null, outcome: `incident ${request.incidentId} is closed: no guard is sent` });
       else opening.push(request);
     }
     const guards = new Set<string>();
@@ -288,7 +295,7 @@ export function createDispatchService(deps: DispatchServiceDeps): DispatchServic
         const contractedArrivalAt = contractedArrivalMin === null ? null : request.requestedAt + contractedArrivalMin * 60_000;
         const decision = openOrder(header, { site, contractedArrivalAt, guard: null, candidates }, request.requestedAt, policy);
         // A guard given this order is not free for the next one in the batch.
-        const busy = new Set(decision.effects.flatMap((e) => (e.kind === 'guard_status' ? [e.guardId] : [])));
+        const busy = new Set(decision.effects.flatMap((e) => (e.kind === 'guard_status' && e.status === 'busy' ? [e.guardId] : [])));
         candidates = candidates.filter((c) => !busy.has(c.id));
         return { header, decision, busy };
       });
