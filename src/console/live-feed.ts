@@ -41,8 +41,9 @@ const liveQuerySchema = z.object({
 /**
  * `GET /api/live`: the console's WebSocket. Messages, all JSON:
  * - `{type:'hello', user, since, serverTime}` first;
- * - `{type:'actions', actions: [{seq, incident, action}, ...]}`: every incident action after
- *   `since`, in order, once, a page (up to 500) per message: first the catch-up, then
+ * - `{type:'actions', incidents: [row, ...], actions: [{seq, action}, ...]}`: every incident
+ *   action after `since`, in order, once, a page (up to 500) per message, with the queue row of
+ *   each incident they belong to, once (`action.incidentId` names it): first the catch-up, then
  *   `{type:'caught_up', seq}`, then each commit's actions as it commits;
  * - `{type:'ping', seq, serverTime}` every 15 s (the client reconnects when they stop).
  * Closed with 4008 when the client falls more than 4 MiB behind (or stays over 2 MiB for 10 s),

@@ -53,7 +53,11 @@ for (const database of TEST_DATABASES) {
 
     t.equal(await reader.read(committed.after, 500), fromMemory, 'every console caught up at the same point gets the same page object');
     t.equal(pageMessage(fromMemory), pageMessage(fromMemory), 'so its message is encoded once, for all of them');
-    t.same(JSON.parse(pageMessage(fromMemory).toString()), { type: 'actions', actions: JSON.parse(JSON.stringify(fromMemory.actions)) }, 'one message for the page');
+    const message = JSON.parse(pageMessage(fromMemory).toString()) as { type: string; incidents: { id: string }[]; actions: { seq: string; action: { incidentId: string } }[] };
+    const incidentIds = [...new Set(fromMemory.actions.map((a) => a.action.incidentId))];
+    t.same(message.incidents.map((i) => i.id), incidentIds, "one message for the page, each incident's row in it once");
+    t.same(message.incidents, JSON.parse(JSON.stringify(incidentIds.map((id) => fromMemory.actions.find((a) => a.action.incidentId === id)!.incident))), 'the row the page holds for it');
+    t.same(message.actions, JSON.parse(JSON.stringify(fromMemory.actions.map(({ seq, action }) => ({ seq, action })))), 'and every action, in order, without the row');
 
     const rest = await reader.read(ids[1]!, 2);
     t.same(rest.actions.map((a) => a.seq), ids.slice(2, 4), 'a read from inside the commit: what follows, up to the limit');

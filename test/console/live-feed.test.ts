@@ -35,7 +35,8 @@ interface Message {
 
 /**
  * A real `ws` client that keeps every message it receives, each action of a page as its own
- * entry (`type: 'action'`), and how many actions came in each page message.
+ * entry (`type: 'action'`, with its incident's row from the page's `incidents`), and how many
+ * actions came in each page message.
  */
 class LiveClient {
   readonly messages: Message[] = [];
@@ -45,10 +46,11 @@ class LiveClient {
 
   constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString()) as Message & { actions?: Omit<Message, 'type'>[] };
+      const message = JSON.parse(data.toString()) as Message & { actions?: Omit<Message, 'type'>[]; incidents?: NonNullable<Message['incident']>[] };
       if (message.type === 'actions') {
         this.pageSizes.push(message.actions!.length);
-        this.messages.push(...message.actions!.map((a) => ({ type: 'action', ...a })));
+        const rows = new Map(message.incidents!.map((i) => [i.id, i]));
+        this.messages.push(...message.actions!.map((a) => ({ type: 'action', ...a, incident: rows.get(a.action!.incidentId) })));
       } else this.messages.push(message);
       for (const w of this.#waiters.splice(0)) w();
     });

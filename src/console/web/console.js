@@ -182,7 +182,7 @@ function connect() {
       }
     } else if (message.type === 'actions') {
       state.lastSeq = message.actions.at(-1)?.seq ?? state.lastSeq;
-      onActions(message.actions);
+      onActions(message);
     } else if (message.type === 'caught_up') {
       state.live = true;
       setLink('up', '在线 live');
@@ -224,13 +224,20 @@ function merge(incident) {
   return true;
 }
 
-/** One page of actions (one commit, or a page of the catch-up): the queue is drawn once for it. */
-function onActions(page) {
+/**
+ * One page of actions (one commit, or a page of the catch-up): each incident's row comes once,
+ * in `incidents`, and the queue is drawn once for the page.
+ */
+function onActions({ incidents, actions }) {
+  const priorities = new Map();
+  for (const incident of incidents) {
+    merge(incident);
+    priorities.set(incident.id, incident.priority);
+  }
   let urgent = false;
   let selectedTouched = false;
-  for (const { incident, action } of page) {
-    merge(incident);
-    const rank = PRIORITY[incident.priority]?.rank ?? 9;
+  for (const { action } of actions) {
+    const rank = PRIORITY[priorities.get(action.incidentId)]?.rank ?? 9;
     urgent ||= (action.kind === 'opened' && rank <= BEEP_RANK) || (action.kind === 'priority_raised' && (PRIORITY[action.detail.to]?.rank ?? 9) <= BEEP_RANK) || action.kind === 'uplink_escalated' || action.kind === 'dispatch_escalated';
     selectedTouched ||= state.selected === action.incidentId;
   }
