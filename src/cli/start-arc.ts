@@ -22,7 +22,7 @@ import { listenForIncidentActions } from '../incidents/pg-incident-listener.js';
 import { listenForNotifications } from '../store/pg-notification-listener.js';
 import { createSupervisionService } from '../supervision/supervision-service.js';
 import type { Transaction } from 'kysely';
-import { assertTerm } from '../failover/assert-term.js';
+import { assertTerm, CONSUMERS_LEASE } from '../failover/assert-term.js';
 import { createFailoverMetrics } from '../failover/failover-metrics.js';
 import { startLeaseKeeper } from '../failover/lease-keeper.js';
 import type { Database } from '../store/database-schema.js';
@@ -267,13 +267,15 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       metrics: createFailoverMetrics(metrics),
       onLead: async (term) => {
         const fence = (trx: Transaction<Database>) => assertTerm(trx, term);
+        // The consumers check the same term in their step's first statement (arc_consumer_step).
+        const leaseTerm = { lease: CONSUMERS_LEASE, term };
         await supervision.start({ fence });
-        const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, fence, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('supervision') });
-        const incidents = runConsumer(store.db, incidentConsumer, { bus, fence, batchSize: INCIDENT_BATCH_SIZE, onError: onConsumerError('incidents') });
+        const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, fence: leaseTerm, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('supervision') });
+        const incidents = runConsumer(store.db, incidentConsumer, { bus, fence: leaseTerm, batchSize: INCIDENT_BATCH_SIZE, onError: onConsumerError('incidents') });
         verification.startTimers({ fence });
         dispatch.start();
         await maintenance.start({ fence });
-        const restores = runConsumer(store.db, createTroubleRestoreConsumer(config.ticketPolicy), { bus, fence, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('maintenance-restores') });
+        const restores = runConsumer(store.db, createTroubleRestoreConsumer(config.ticketPolicy), { bus, fence: leaseTerm, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('maintenance-restores') });
         uplink = startUplinkDelivery({
           db: store.db,
           target: uplinkKey && { url: config.uplink110Url!, ...uplinkKey },

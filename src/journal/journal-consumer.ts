@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/database-schema.js';
 import type { JournalBus } from './journal-bus.js';
-import { journalEntry } from './journal-rows.js';
+import { StaleTermError, isStaleTermError } from '../failover/assert-term.js';
+import { journalEntry, type JournalRow } from './journal-rows.js';
 import type { JournalEntry, Outcome } from './reception.js';
 
 /**
@@ -28,10 +29,20 @@ export interface JournalConsumer {
 }
 
 /**
- * Run first in a consumer's transaction: throws, rolling it back, when this node may no longer
+ * Run first in a worker's transaction: throws, rolling it back, when this node may no longer
  * act (src/failover's `assertTerm` with the term it leads under).
  */
 export type Fence = (trx: Transaction<Database>) => Promise<void>;
+
+/**
+ * The lease and term a consumer's steps are fenced with: each step's first statement checks them
+ * (`arc_assert_term`, src/failover/assert-term.ts) and a deposed node's step rolls back with
+ * StaleTermError before it has read anything.
+ */
+export interface LeaseTerm {
+  lease: string;
+  term: number;
+}
 
 /** Run once a consumer's batch has committed. */
 export type AfterCommit = () => void;
@@ -43,34 +54,26 @@ const DEFAULT_OUTCOMES: readonly Outcome[] = ['signal'];
  * wants, and moves the cursor past all it read. Resolves to how many entries it read (0: caught
  * up). The cursor row is locked for the step, so two runners of one consumer take turns.
  */
-export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsumer, batchSize = 200, fence?: Fence): Promise<number> {
+export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsumer, batchSize = 200, fence?: LeaseTerm): Promise<number> {
   let afterCommit: AfterCommit | undefined;
   const read = await db.transaction().execute(async (trx) => {
-    await fence?.(trx);
-    const cursor = await lockCursor(trx, consumer.name);
-    const rows = await trx.selectFrom('journal').selectAll().where('seq', '>', cursor).orderBy('seq').limit(batchSize).execute();
+    // The fence, the cursor's lock, the read and the cursor's move in one round trip (migration
+    // 0017): the move commits with the effects below, or rolls back with them.
+    const step = sql<JournalRow>`select * from arc_consumer_step(${consumer.name}, ${batchSize}::integer, ${fence?.lease ?? null}::text, ${fence?.term ?? null}::bigint)`;
+    const rows = await step.execute(trx).then(
+      (result) => result.rows,
+      (err: unknown) => {
+        throw fence !== undefined && isStaleTermError(err) ? new StaleTermError(fence.term, { cause: err }) : err;
+      },
+    );
     if (rows.length === 0) return 0;
     const outcomes = consumer.outcomes ?? DEFAULT_OUTCOMES;
     const wanted = rows.map(journalEntry).filter((e) => outcomes.includes(e.outcome) && (consumer.includeDuplicates === true || e.duplicateOf === null));
     if (wanted.length > 0) afterCommit = (await consumer.handle(trx, wanted)) ?? undefined;
-    await trx
-      .updateTable('journal_cursor')
-      .set({ seq: rows[rows.length - 1]!.seq, updated_at: sql<Date>`now()` })
-      .where('consumer', '=', consumer.name)
-      .execute();
     return rows.length;
   });
   afterCommit?.();
   return read;
-}
-
-/** Locks the consumer's cursor row for the step, creating it at '0' on its first step (a round trip then only). */
-async function lockCursor(trx: Transaction<Database>, name: string): Promise<string> {
-  const locked = () => trx.selectFrom('journal_cursor').select('seq').where('consumer', '=', name).forUpdate().executeTakeFirst();
-  const row = await locked();
-  if (row !== undefined) return row.seq;
-  await trx.insertInto('journal_cursor').values({ consumer: name, seq: '0' }).onConflict((oc) => oc.column('consumer').doNothing()).execute();
-  return (await locked())!.seq;
 }
 
 /** Where a consumer stands: the last seq it has handled or passed over ('0' before its first). */
@@ -90,8 +93,8 @@ export interface RunConsumerOptions {
   /** A safety net under the bus: a missed wake-up costs at most this long. */
   pollMs?: number;
   onError?: (err: unknown) => void;
-  /** The leader's fence: a deposed node's batch rolls back. */
-  fence?: Fence;
+  /** The leader's term: a deposed node's step rolls back. */
+  fence?: LeaseTerm;
   /**
    * Caught up, how long to let receptions gather before the next batch (default 0: at once). A
    * consumer that need not act within milliseconds (supervision, trouble restores) so takes what

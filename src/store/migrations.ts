@@ -15,6 +15,7 @@ import * as m0013 from '../../migrations/0013_complaints.js';
 import * as m0014 from '../../migrations/0014_dispatch_requests.js';
 import * as m0015 from '../../migrations/0015_report_indexes.js';
 import * as m0016 from '../../migrations/0016_states_as_json.js';
+import * as m0017 from '../../migrations/0017_consumer_step.js';
 
 /**
  * Every migration, in order, by static import: no directory scan, so it works the same from
@@ -37,6 +38,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014_dispatch_requests': m0014,
   '0015_report_indexes': m0015,
   '0016_states_as_json': m0016,
+  '0017_consumer_step': m0017,
 };
 
 export class MigrationError extends Error {

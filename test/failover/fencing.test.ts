@@ -2,9 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import t from 'tap';
 import { assertTerm, CONSUMERS_LEASE, isStaleTermError, StaleTermError } from '../../src/failover/assert-term.js';
 import { ensureLease, readLease, releaseLease, takeLease } from '../../src/failover/lease-store.js';
+import { GroupCommitJournal } from '../../src/journal/group-commit-journal.js';
+import { JournalBus } from '../../src/journal/journal-bus.js';
+import { consumeBatch, consumerCursor, type JournalConsumer } from '../../src/journal/journal-consumer.js';
 import type { Database } from '../../src/store/database-schema.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
+import { signalReception } from '../helpers/receptions.js';
 import { TTL_MS } from './failover-test-kit.js';
 
 const lease = (nodeId: string) => ({ name: CONSUMERS_LEASE, nodeId, ttlMs: TTL_MS });
@@ -65,5 +69,30 @@ for (const database of TEST_DATABASES) {
     ], 'every change of holder is logged');
     await t.rejects(sql`update leadership_change set holder = 'x'`.execute(db), /HISTORY_APPEND_ONLY/, 'the log is append-only');
     await t.rejects(db.deleteFrom('leadership_change').execute(), /HISTORY_APPEND_ONLY/);
+  });
+
+  t.test(`${database.name}: a journal consumer's step under a stale term reads nothing and moves nothing`, async (t) => {
+    const { db } = await database.open(t);
+    await migrateToLatest(db);
+    await ensureLease(db, CONSUMERS_LEASE);
+    const journal = new GroupCommitJournal(db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus: new JournalBus() });
+    t.teardown(() => journal.close());
+    const first = await journal.append(signalReception({ dedupKey: 'a' }));
+    const second = await journal.append(signalReception({ dedupKey: 'b' }));
+    const handled: string[] = [];
+    const consumer: JournalConsumer = { name: 'fenced-consumer', async handle(_trx, entries) { handled.push(...entries.map((e) => e.seq)); } };
+
+    t.equal((await takeLease(db, lease('node-a')))?.term, 1);
+    t.equal(await consumeBatch(db, consumer, 1, { lease: CONSUMERS_LEASE, term: 1 }), 1, 'the leader steps under its term');
+    t.same(handled, [first.seq]);
+
+    await releaseLease(db, { name: CONSUMERS_LEASE, nodeId: 'node-a', term: 1 });
+    t.equal((await takeLease(db, lease('node-b')))?.term, 2);
+    await t.rejects(consumeBatch(db, consumer, 1, { lease: CONSUMERS_LEASE, term: 1 }), { name: 'StaleTermError', code: 'STALE_TERM', term: 1 }, 'the deposed leader is refused');
+    t.same(handled, [first.seq], 'before its consumer was handed anything');
+    t.equal(await consumerCursor(db, 'fenced-consumer'), first.seq, 'and its cursor stayed where it was');
+
+    t.equal(await consumeBatch(db, consumer, 10, { lease: CONSUMERS_LEASE, term: 2 }), 1, 'the new leader goes on from there');
+    t.same(handled, [first.seq, second.seq], 'each entry once');
   });
 }
