@@ -1,10 +1,12 @@
-// npm run bench -- console [postgres|pglite] [--rate R] [--duration S] [--consoles C] [--panels P]
+// npm run bench -- console [postgres|pglite] [--rate R] [--duration S] [--consoles C] [--panels P] [--uplink]
 // Receipt → console push latency with the whole path live: a child `arc sim panels` sends
 // alarms (burglary, fire and panic in turn, zones 1-99) over DC-09 at R/s; arc (in this process) journals them, the incident consumer
 // opens or joins each account's incident, and the live feed pushes every action to C WebSocket
 // consoles signed in as operators. Latency per pushed action = when this process's console
 // client got it − the journal's received_at of the alarm behind it (same clock). Goal (issue 4):
-// p99 ≤ 100 ms at 1,000 alarms/s with 20 consoles.
+// p99 ≤ 100 ms at 1,000 alarms/s with 20 consoles. Without --uplink the 110 link is off and every
+// forward is escalated to the operators' phone at once; with it, a child `arc sim-110` accepts
+// every report, and each acceptance is recorded on its incident, as in a centre linked to 110.
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ const { values: opts, positionals } = parseArgs({
     duration: { type: 'string', default: '30' },
     consoles: { type: 'string', default: '20' },
     panels: { type: 'string', default: '200' },
+    uplink: { type: 'boolean', default: false },
   },
 });
 const RATE = Number(opts.rate);
@@ -34,6 +37,7 @@ const PANELS = Number(opts.panels);
 const ACCOUNT_BASE = 40000;
 const PASSWORD = 'bench console password';
 const arcBin = join(import.meta.dirname, '..', '..', 'bin', 'arc');
+const UPLINK_SECRET = 'bench console uplink secret';
 
 interface Received {
   journalSeq: string;
@@ -102,6 +106,21 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
+/** A child `arc sim-110` accepting every report: resolves to the URL reports go to. */
+async function startPolice(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, [arcBin, 'sim-110', '--port', '0', '--host', '127.0.0.1', '--secret', UPLINK_SECRET], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const line = stdout.split('\n').find((l) => l.includes('"incidents"'));
+      if (line) resolve((JSON.parse(line) as { incidents: string }).incidents);
+    });
+    child.once('exit', () => reject(new Error('sim-110 ended early')));
+  });
+  return { url, stop: () => child.kill() };
+}
+
 function runSim(port: number): Promise<{ sent: number; acked: number }> {
   const args = [arcBin, 'sim', 'panels', '--count', String(PANELS), '--rate', String(RATE), '--duration', String(DURATION_S), '--alarm-share', '1', '--account-base', String(ACCOUNT_BASE), '--target', `127.0.0.1:${port}`, '--json'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -114,7 +133,9 @@ function runSim(port: number): Promise<{ sent: number; acked: number }> {
 
 async function main(): Promise<void> {
   const kind = positionals[0] ?? 'postgres';
-  const scratch = await benchArcConfig(kind === 'pglite' ? 'pglite' : 'postgres', 'console');
+  const police = opts.uplink ? await startPolice() : undefined;
+  const uplinkSettings: Record<string, string> = police ? { ARC_UPLINK110_URL: police.url, ARC_UPLINK110_SECRET: UPLINK_SECRET } : {};
+  const scratch = await benchArcConfig(kind === 'pglite' ? 'pglite' : 'postgres', 'console', uplinkSettings);
   const { config, database } = scratch;
   try {
     const setup = await openDatabase(config);
@@ -161,11 +182,13 @@ async function main(): Promise<void> {
         list.push(p.latency);
         seconds.set(s, list);
       }
+      const uplink = await db.selectFrom('uplink_outbox').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').orderBy('status').execute();
       const actions = await db.selectFrom('incident_action').select((eb) => eb.fn.countAll<string>().as('n')).where('journal_seq', 'is not', null).executeTakeFirstOrThrow();
       await reader.close();
       const perConsole = received.map((s) => s.length);
       console.log(`bench console (${kind}): ${PANELS} panels sending alarms at ${RATE}/s for ${DURATION_S} s, ${CONSOLES} consoles on /api/live`);
       console.log(`  alarms sent ${sim.sent}, ACKed ${sim.acked}; incident actions from signals ${actions.n}; pushed per console min ${Math.min(...perConsole)} max ${Math.max(...perConsole)}`);
+      console.log(`  110 link ${police ? 'to a child arc sim-110' : 'off (every forward escalated to the phone)'}: reports ${uplink.map((u) => `${u.status} ${u.n}`).join(', ') || 'none'}`);
       console.log(`  receipt → console push over ${latencies.length} pushes: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (goal p99 ≤ 100 ms)`);
       console.log(`  by 5 s of receipt: ${[...windows].sort((a, b) => a[0] - b[0]).map(([w, l]) => { const sorted = l.sort((a, b) => a - b); return `${w * 5}-${w * 5 + 5} s p50 ${percentile(sorted, 50)} / p99 ${percentile(sorted, 99)} ms`; }).join('; ')}`);
       console.log(`  first 5 s by second of receipt: ${[...seconds].sort((a, b) => a[0] - b[0]).map(([s, l]) => { const sorted = l.sort((a, b) => a - b); return `${s}-${s + 1} s p50 ${percentile(sorted, 50)} / p99 ${percentile(sorted, 99)} ms`; }).join('; ')}`);
@@ -176,6 +199,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await scratch.cleanup();
+    police?.stop();
   }
 }
 

@@ -15,10 +15,11 @@ export interface BenchArcConfig {
 
 /**
  * A fresh database for one benchmark run: PGlite in a temporary directory, or a scratch
- * database beside BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server.
+ * database beside BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server. `extra`:
+ * more of arc's settings (the 110 link's, say).
  */
-export async function benchArcConfig(kind: 'pglite' | 'postgres', name: string): Promise<BenchArcConfig> {
-  const settings = { ARC_HTTP_PORT: '0', ARC_HTTP_HOST: '127.0.0.1', ARC_DC09_PORT: '0', ARC_DC09_HOST: '127.0.0.1', ARC_LOG_LEVEL: 'silent', ARC_DC09_PEER_RATE: '100000' };
+export async function benchArcConfig(kind: 'pglite' | 'postgres', name: string, extra: Record<string, string> = {}): Promise<BenchArcConfig> {
+  const settings = { ...extra, ARC_HTTP_PORT: '0', ARC_HTTP_HOST: '127.0.0.1', ARC_DC09_PORT: '0', ARC_DC09_HOST: '127.0.0.1', ARC_LOG_LEVEL: 'silent', ARC_DC09_PEER_RATE: '100000' };
   if (kind === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'arc-bench-'));
     return { config: loadConfig({ ...settings, ARC_DATA_DIR: join(dir, 'data'), ARC_SPOOL_DIR: join(dir, 'spool') }), database: null, cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };

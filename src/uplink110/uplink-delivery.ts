@@ -3,7 +3,8 @@ import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/database-schema.js';
 import { sendMessage, type UplinkTarget } from './send-message.js';
 import type { UplinkMetrics } from './uplink-metrics.js';
-import { claimDue, escalateOverdue, escalateUnsendable, outboxWake, recordOutcome, type Appended, type ClaimedMessage } from './uplink-outbox.js';
+import { OutcomeRecorder } from './outcome-recorder.js';
+import { claimDue, escalateOverdue, escalateUnsendable, outboxWake, type Appended, type ClaimedMessage } from './uplink-outbox.js';
 
 export interface UplinkDeliveryDeps {
   db: Kysely<Database>;
@@ -42,8 +43,9 @@ const MIN_SLEEP_MS = 100;
 
 /**
  * The 110 delivery worker: takes due messages from the outbox (for update skip locked), POSTs
- * them signed, and records each outcome with its incident actions in one transaction; escalates
- * what 110 has not accepted in time; sleeps until the next due attempt or escalation, or a kick.
+ * them signed, and records the outcomes with their incident actions (those that arrive together
+ * in one transaction: OutcomeRecorder); escalates what 110 has not accepted in time; sleeps until
+ * the next due attempt or escalation, or a kick.
  *
  * @example const d = startUplinkDelivery({ db, target, now: Date.now, logger, retry: { initialMs: 1000, maxMs: 30_000 } }); bus.onPublished(() => d.kick());
  */
@@ -59,6 +61,7 @@ export function startUplinkDelivery(deps: UplinkDeliveryDeps): UplinkDelivery {
     for (const reason of appended.escalations) metrics?.escalations.inc({ reason });
     for (const id of appended.lastActionIds) deps.onCommitted?.(id);
   };
+  const outcomes = new OutcomeRecorder(db, retry, committed);
 
   async function deliver(message: ClaimedMessage): Promise<void> {
     if (target === null) return;
@@ -68,10 +71,9 @@ export function startUplinkDelivery(deps: UplinkDeliveryDeps): UplinkDelivery {
     metrics?.deliveries.inc({ result: outcome.result });
     const log = { incidentId: message.incidentId, revision: message.revision, kind: message.kind, attempt: message.attempt, result: outcome.result, httpStatus: outcome.httpStatus };
     try {
-      const appended = await recordOutcome(db, message, outcome, { startedAt, now: at, retry });
-      committed(appended);
+      const recorded = await outcomes.record({ message, outcome, startedAt, at });
       if (outcome.result === 'accepted') {
-        if (!appended.stillPending) metrics?.acceptSeconds.observe({ kind: message.kind }, Math.max(0, at - message.createdAt) / 1000);
+        if (!recorded.stillPending) metrics?.acceptSeconds.observe({ kind: message.kind }, Math.max(0, at - message.createdAt) / 1000);
         logger.info({ ...log, caseNumber: outcome.caseNumber }, '110 accepted the message');
       } else if (outcome.result === 'rejected') {
         logger.warn({ ...log, reason: outcome.reason }, '110 rejected the message: the operator is told to call 110');

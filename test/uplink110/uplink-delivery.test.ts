@@ -4,7 +4,8 @@ import { enqueueUplink, enqueueUplinks } from '../../src/uplink110/enqueue-uplin
 import { sendMessage } from '../../src/uplink110/send-message.js';
 import { decide } from '../../src/incidents/decide.js';
 import { appendActions, loadIncident, lockIncident } from '../../src/incidents/incident-store.js';
-import { escalateUnsendable } from '../../src/uplink110/uplink-outbox.js';
+import { OutcomeRecorder } from '../../src/uplink110/outcome-recorder.js';
+import { claimDue, escalateUnsendable, recordOutcomes, type Appended } from '../../src/uplink110/uplink-outbox.js';
 import { verifyAuditChain } from '../../src/audit/verify-audit-chain.js';
 import type { Evidence } from '../../src/verification/evidence.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
@@ -294,6 +295,68 @@ for (const database of TEST_DATABASES) {
         t.equal((row.state as { uplinkStatus: string }).uplinkStatus, 'escalated');
       }
       t.equal((await loadIncident(w.db, closedId))!.state.status, 'closed', 'still closed');
+      t.match(await verifyAuditChain(w.db), { ok: true });
+    });
+
+    await t.test("answers that arrive together are recorded in one transaction, each as it would be alone", async (t) => {
+      const [accepted, rejected, failed] = [await w.alarm('7401'), await w.alarm('7402'), await w.alarm('7403')];
+      for (const [id, account] of [[accepted, '7401'], [rejected, '7402'], [failed, '7403']] as const) await enqueue(id, account);
+      const claimed = await claimDue(w.db, w.now(), 10_000, 10);
+      const of = (id: string) => claimed.find((m) => m.incidentId === id)!;
+      t.equal(claimed.length, 3);
+      const at = w.now() + 30;
+      const before = await w.db.selectFrom('incident_action').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const { appended, recorded } = await recordOutcomes(
+        w.db,
+        [
+          { message: of(accepted), outcome: { result: 'accepted', httpStatus: 200, caseNumber: '110-20261207-00001' }, startedAt: at - 20, at },
+          { message: of(rejected), outcome: { result: 'rejected', httpStatus: 422, reason: 'not registered' }, startedAt: at - 20, at },
+          { message: of(failed), outcome: { result: 'timeout', httpStatus: null, error: 'no answer in 5000 ms' }, startedAt: at - 5_000, at },
+          // The same message answered twice (its lease lapsed while the first send hung): only the attempt is logged.
+          { message: of(accepted), outcome: { result: 'accepted', httpStatus: 200, caseNumber: '110-20261207-00001' }, startedAt: at - 10, at },
+        ],
+        { initialMs: 1000, maxMs: 4000 },
+      );
+      t.same(recorded, [
+        { stillPending: false, escalation: null },
+        { stillPending: false, escalation: 'rejected' },
+        { stillPending: true, escalation: null },
+        { stillPending: false, escalation: null },
+      ]);
+      t.match((await w.outbox(accepted))[0], { status: 'accepted', case_number: '110-20261207-00001', next_attempt_at: null });
+      t.match((await w.outbox(rejected))[0], { status: 'rejected', reject_reason: 'not registered', next_attempt_at: null, escalated_at: new Date(at) });
+      t.match((await w.outbox(failed))[0], { status: 'pending', last_error: 'no answer in 5000 ms', next_attempt_at: new Date(at + 1000), escalated_at: null }, 'a failed attempt: tried again after the backoff');
+      t.same((await w.attempts(of(accepted).id)).map((a) => a.result), ['accepted', 'accepted'], 'every attempt is logged');
+      t.equal((await w.attempts(of(failed).id)).length, 1);
+      t.match(await w.actions(accepted), [{ kind: 'uplink_accepted', caseNumber: '110-20261207-00001' }]);
+      t.equal((await w.actions(accepted)).length, 1, 'the repeat appends nothing');
+      t.match(await w.actions(rejected), [{ kind: 'uplink_rejected', reason: 'not registered' }, { kind: 'uplink_escalated', reason: 'rejected' }]);
+      t.same(await w.actions(failed), []);
+      const after = await w.db.selectFrom('incident_action').select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('id').as('last')]).executeTakeFirstOrThrow();
+      t.equal(Number(after.n) - Number(before.n), 3);
+      t.same(appended, { lastActionIds: [String(after.last)], escalations: ['rejected'] }, 'one commit: its last action id wakes the consoles');
+      for (const id of [accepted, rejected]) {
+        const row = await w.db.selectFrom('incident_queue').select('state').where('incident_id', '=', id).executeTakeFirstOrThrow();
+        t.same(row.state, (await loadIncident(w.db, id))!.state, `incident ${id}: queue row = folded actions`);
+      }
+      t.match(await verifyAuditChain(w.db), { ok: true });
+    });
+
+    await t.test('the recorder takes what arrives during a record in the next one, and refuses a bad answer alone', async (t) => {
+      const ids = [await w.alarm('7501'), await w.alarm('7502'), await w.alarm('7503')];
+      for (const [i, id] of ids.entries()) await enqueue(id, String(7501 + i));
+      const claimed = await claimDue(w.db, w.now(), 10_000, 10);
+      t.equal(claimed.length, 3);
+      const rounds: Appended[] = [];
+      const recorder = new OutcomeRecorder(w.db, { initialMs: 1000, maxMs: 4000 }, (a) => rounds.push(a));
+      const answer = (i: number) => ({ message: claimed[i]!, outcome: { result: 'accepted' as const, httpStatus: 200, caseNumber: `110-20261207-0010${i}` }, startedAt: w.now(), at: w.now() });
+      const unknown = { ...answer(1), message: { ...claimed[1]!, id: '999999999' } };
+      // The first goes at once, alone; the next three arrive while it is in flight and go together.
+      const results = await Promise.allSettled([recorder.record(answer(0)), recorder.record(answer(1)), recorder.record(unknown), recorder.record(answer(2))]);
+      t.same(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      t.match((results[2] as PromiseRejectedResult).reason, /uplink message 999999999 is not in the outbox/, 'the bad answer is refused');
+      for (const [i, id] of ids.entries()) t.match((await w.outbox(id))[0], { status: 'accepted', case_number: `110-20261207-0010${i}` }, `the answer for ${id} is recorded all the same`);
+      t.equal(rounds.length, 3, 'the first alone; the round with the bad answer failed whole and went again one by one (two commits)');
       t.match(await verifyAuditChain(w.db), { ok: true });
     });
   });
