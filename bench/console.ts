@@ -58,7 +58,7 @@ for (let i = 0; i < Number(count); i++) {
   const { token } = await res.json();
   const sink = [];
   got.push(sink);
-  const ws = new WebSocket(address.replace('http', 'ws') + '/api/live?token=' + encodeURIComponent(token));
+  const ws = new WebSocket(address.replace('http', 'ws') + '/api/live?v=2&token=' + encodeURIComponent(token));
   ws.on('message', (data) => {
     const at = Date.now();
     const m = JSON.parse(data.toString());

@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 // first); the entries after it, at most max_rows; the cursor moved past them. The move is in the
 // caller's transaction like the effects that follow it: they commit together or not at all.
 // Journal seqs commit in order (journal_append's lock), so each statement here sees a prefix of
-// the journal, and (from, to] read by the last one is exactly what the count found.
+// the journal, and (from, to] read by the last one holds exactly the rows the max(seq) read saw.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create function arc_consumer_step(consumer_name text, max_rows integer, lease_name text, lease_term bigint)

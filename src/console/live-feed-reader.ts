@@ -156,28 +156,40 @@ class RememberedCommit {
   }
 }
 
-const encodedPages = new WeakMap<LivePage, Buffer>();
+/**
+ * How a page is worded on the WebSocket. `rows_once` (the console asks for it with `v=2`): each
+ * incident's queue row once, in `incidents`, and each action as `{seq, action}`. `row_per_action`
+ * (no `v`): each action as `{seq, incident, action}`, for a console page loaded before the change
+ * (duty-room tabs stay open for days, and such a page reads a page without its rows as nothing).
+ */
+export type PageFormat = 'rows_once' | 'row_per_action';
+
+const encodedPages: Record<PageFormat, WeakMap<LivePage, Buffer>> = { rows_once: new WeakMap(), row_per_action: new WeakMap() };
 
 /**
- * A page as one WebSocket text message, `{type:'actions', incidents, actions}`, encoded once
- * however many consoles it goes to: `incidents` holds the queue row of every incident the page's
- * actions belong to, once each, and each action is `{seq, action}` (its `action.incidentId`
- * names its row). One message per page rather than one per action: at 1,000 alarms/s to 20
- * consoles, a frame per action was 40,000 frames a second, each encoded again for every socket
- * in its `writev` (the largest item of arc's CPU profile in the console bench). Each row once
- * rather than with every action: the row (~0.7 KB) was three quarters of the bytes, an alarm
- * brings two or more actions on one incident, and a storm's page touches each incident many times.
+ * A page as one WebSocket text message, `{type:'actions', …}` in `format`, encoded once however
+ * many consoles it goes to. One message per page rather than one per action: at 1,000 alarms/s
+ * to 20 consoles, a frame per action was 40,000 frames a second, each encoded again for every
+ * socket in its `writev` (the largest item of arc's CPU profile in the console bench). Each row
+ * once (`rows_once`) rather than with every action: the row (~0.7 KB) was three quarters of the
+ * bytes, an alarm brings two or more actions on one incident, and a storm's page touches each
+ * incident many times.
  */
-export function pageMessage(page: LivePage): Buffer {
-  let encoded = encodedPages.get(page);
+export function pageMessage(page: LivePage, format: PageFormat = 'rows_once'): Buffer {
+  const cache = encodedPages[format];
+  let encoded = cache.get(page);
   if (encoded === undefined) {
-    const incidents = new Map<string, IncidentView>();
-    const actions = page.actions.map(({ seq, incident, action }) => {
-      incidents.set(action.incidentId, incident);
-      return { seq, action };
-    });
-    encoded = Buffer.from(JSON.stringify({ type: 'actions', incidents: [...incidents.values()], actions }));
-    encodedPages.set(page, encoded);
+    encoded = Buffer.from(JSON.stringify(format === 'rows_once' ? rowsOnce(page) : { type: 'actions', actions: page.actions }));
+    cache.set(page, encoded);
   }
   return encoded;
+}
+
+function rowsOnce(page: LivePage): object {
+  const incidents = new Map<string, IncidentView>();
+  const actions = page.actions.map(({ seq, incident, action }) => {
+    incidents.set(action.incidentId, incident);
+    return { seq, action };
+  });
+  return { type: 'actions', incidents: [...incidents.values()], actions };
 }

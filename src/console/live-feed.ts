@@ -8,6 +8,7 @@ import type { IncidentBus } from '../incidents/incident-bus.js';
 import type { Database } from '../store/database-schema.js';
 import { lastActionId, readLiveActions, sharedLiveReader } from './live-feed-reader.js';
 import { LiveSession } from './live-session.js';
+import { consoleBuild } from './static-routes.js';
 import { keepSocketAlive } from './socket-keep-alive.js';
 
 export interface LiveFeedDeps {
@@ -36,14 +37,20 @@ const liveQuerySchema = z.object({
     .regex(/^(0|[1-9][0-9]{0,17})$/, 'since is an action id, 0 for the beginning')
     .optional()
     .describe('the last action id this client saw; absent: start at the current end (then load GET /api/incidents)'),
+  v: z
+    .literal('2')
+    .optional()
+    .describe("2: each page carries every incident's row once (`incidents`) and its actions as {seq, action}; absent: each action as {seq, incident, action}, as pages loaded before 2026-12-07 read it"),
 });
 
 /**
  * `GET /api/live`: the console's WebSocket. Messages, all JSON:
- * - `{type:'hello', user, since, serverTime}` first;
- * - `{type:'actions', incidents: [row, ...], actions: [{seq, action}, ...]}`: every incident
- *   action after `since`, in order, once, a page (up to 500) per message, with the queue row of
- *   each incident they belong to, once (`action.incidentId` names it): first the catch-up, then
+ * - `{type:'hello', user, since, serverTime, build}` first (`build`: the console page's files, see
+ *   consoleBuild: a page that sees it change reloads);
+ * - `{type:'actions', incidents: [row, ...], actions: [{seq, action}, ...]}` with `v=2`: every
+ *   incident action after `since`, in order, once, a page (up to 500) per message, with the queue
+ *   row of each incident they belong to, once (`action.incidentId` names it); without `v`, the
+ *   same page as `{type:'actions', actions: [{seq, incident, action}, ...]}`: first the catch-up, then
  *   `{type:'caught_up', seq}`, then each commit's actions as it commits;
  * - `{type:'ping', seq, serverTime}` every 15 s (the client reconnects when they stop).
  * Closed with 4008 when the client falls more than 4 MiB behind (or stays over 2 MiB for 10 s),
@@ -83,13 +90,14 @@ export function registerLiveFeed(scope: FastifyInstance, deps: LiveFeedDeps): vo
         if (socket.readyState !== socket.OPEN) return;
         session = new LiveSession(socket, since, {
           read: feed.read,
+          format: req.query.v === '2' ? 'rows_once' : 'row_per_action',
           pageSize: deps.pageSize ?? PAGE_SIZE,
           maxBufferedBytes: deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
           drainTimeoutMs: deps.drainTimeoutMs ?? DRAIN_TIMEOUT_MS,
           onPushed: (receivedAt) => deps.pushSeconds.observe((deps.now() - receivedAt) / 1000),
           onError: (err) => req.log.warn({ err }, 'live feed read failed'),
         });
-        session.sendControl({ type: 'hello', user, since, serverTime: new Date(deps.now()).toISOString() });
+        session.sendControl({ type: 'hello', user, since, serverTime: new Date(deps.now()).toISOString(), build: consoleBuild() });
         await session.start();
       };
       begin().catch((err: unknown) => {

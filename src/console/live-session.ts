@@ -1,4 +1,4 @@
-import { pageMessage, type LivePage } from './live-feed-reader.js';
+import { pageMessage, type LivePage, type PageFormat } from './live-feed-reader.js';
 
 /** What a live session needs of its WebSocket (the `ws` server socket has all of it). */
 export interface LiveSocket {
@@ -18,6 +18,8 @@ export const LIVE_CLOSE = {
 
 export interface LiveSessionOptions {
   read: (since: string, limit: number) => Promise<LivePage>;
+  /** How pages are worded (see PageFormat): what the client asked for. */
+  format: PageFormat;
   /** Actions read per query. */
   pageSize: number;
   /** A socket with more than this many bytes not yet written to the network is closed (SLOW_CLIENT). */
@@ -95,7 +97,7 @@ export class LiveSession {
         while (full && (await this.#drained())) {
           const page = await this.#options.read(this.#last, this.#options.pageSize);
           if (page.actions.length === 0) break;
-          if (!this.#isOpen() || !this.#send(pageMessage(page))) return;
+          if (!this.#isOpen() || !this.#send(pageMessage(page, this.#options.format))) return;
           this.#last = page.actions[page.actions.length - 1]!.seq;
           if (this.#live) {
             for (const [, receivedAt] of page.receivedAt) this.#options.onPushed(receivedAt);

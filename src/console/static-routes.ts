@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,16 +27,47 @@ const SECURITY_HEADERS = {
 };
 
 /**
+ * The files of the console's page, by name: the ones it serves (those with a known type), read
+ * once.
+ */
+function readWebFiles(webDir: string): Map<string, { body: Buffer; type: string }> {
+  const files = new Map<string, { body: Buffer; type: string }>();
+  for (const name of readdirSync(webDir).sort()) {
+    const type = CONTENT_TYPES[extname(name)];
+    if (type !== undefined) files.set(name, { body: readFileSync(`${webDir}/${name}`), type });
+  }
+  return files;
+}
+
+const builds = new Map<string, string>();
+
+/**
+ * A short hash of the page's files: the live feed's `hello` carries it, and a page that finds it
+ * changed on a reconnect (arc was upgraded while the tab stayed open) reloads itself, so that it
+ * never runs old code against a new feed. 'unknown' when the files cannot be read.
+ */
+export function consoleBuild(webDir = WEB_DIR): string {
+  let build = builds.get(webDir);
+  if (build === undefined) {
+    try {
+      const hash = createHash('sha256');
+      for (const [name, file] of readWebFiles(webDir)) hash.update(name).update(file.body);
+      build = hash.digest('hex').slice(0, 16);
+    } catch {
+      build = 'unknown';
+    }
+    builds.set(webDir, build);
+  }
+  return build;
+}
+
+/**
  * The operator console's page at `/` and `/console`, its files at `/console/NAME`. Public, like
  * sign-in: the page holds no data; everything it shows comes from the API with the token.
  * The files are read once, at start: the set is fixed, and a request never touches the disk.
  */
 export function registerStaticRoutes(app: FastifyInstance, webDir = WEB_DIR): void {
-  const files = new Map<string, { body: Buffer; type: string }>();
-  for (const name of readdirSync(webDir)) {
-    const type = CONTENT_TYPES[extname(name)];
-    if (type !== undefined) files.set(name, { body: readFileSync(`${webDir}/${name}`), type });
-  }
+  const files = readWebFiles(webDir);
   const index = files.get('index.html');
   if (index === undefined) throw new Error(`the console's index.html is missing from ${webDir} (did the build copy src/console/web?)`);
   const send = (reply: FastifyReply, file: { body: Buffer; type: string }) => reply.headers(SECURITY_HEADERS).type(file.type).send(file.body);

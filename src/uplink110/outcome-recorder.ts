@@ -27,6 +27,8 @@ export class OutcomeRecorder {
     private readonly retry: { initialMs: number; maxMs: number },
     /** Told once a round has committed (the incident actions it appended, the escalations it raised). */
     private readonly onCommitted: (appended: Appended) => void,
+    /** Told when onCommitted threw: the round stays recorded (never recorded again). */
+    private readonly onError: (err: unknown) => void,
   ) {}
 
   /** Resolves once the answer is committed; rejects when it could not be (the message's lease lapses and it goes again). */
@@ -57,7 +59,12 @@ export class OutcomeRecorder {
 
   async #commit(round: Waiting[]): Promise<void> {
     const { appended, recorded } = await recordOutcomes(this.db, round.map((w) => w.answered), this.retry);
-    this.onCommitted(appended);
     round.forEach((w, i) => w.resolve(recorded[i]!));
+    // Committed: whatever the telling does, the round must not be taken for failed and recorded twice.
+    try {
+      this.onCommitted(appended);
+    } catch (err) {
+      this.onError(err);
+    }
   }
 }

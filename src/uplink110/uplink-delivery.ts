@@ -61,7 +61,7 @@ export function startUplinkDelivery(deps: UplinkDeliveryDeps): UplinkDelivery {
     for (const reason of appended.escalations) metrics?.escalations.inc({ reason });
     for (const id of appended.lastActionIds) deps.onCommitted?.(id);
   };
-  const outcomes = new OutcomeRecorder(db, retry, committed);
+  const outcomes = new OutcomeRecorder(db, retry, committed, (err) => logger.error({ err }, "110 answers were recorded, but telling the live views failed: they catch up at their next tick"));
 
   async function deliver(message: ClaimedMessage): Promise<void> {
     if (target === null) return;

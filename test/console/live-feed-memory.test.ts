@@ -52,8 +52,9 @@ for (const database of TEST_DATABASES) {
     t.same([...new Set(fromMemory.receivedAt.values())].sort(), [at, at + 10, at + 20], 'the actions of each alarm with the time it was received');
 
     t.equal(await reader.read(committed.after, 500), fromMemory, 'every console caught up at the same point gets the same page object');
-    t.equal(pageMessage(fromMemory), pageMessage(fromMemory), 'so its message is encoded once, for all of them');
-    const message = JSON.parse(pageMessage(fromMemory).toString()) as { type: string; incidents: { id: string }[]; actions: { seq: string; action: { incidentId: string } }[] };
+    t.equal(pageMessage(fromMemory, 'rows_once'), pageMessage(fromMemory, 'rows_once'), 'so its message is encoded once, for all of them');
+    t.same(JSON.parse(pageMessage(fromMemory, 'row_per_action').toString()), { type: 'actions', actions: JSON.parse(JSON.stringify(fromMemory.actions)) }, 'for a page loaded before v=2: the row with every action');
+    const message = JSON.parse(pageMessage(fromMemory, 'rows_once').toString()) as { type: string; incidents: { id: string }[]; actions: { seq: string; action: { incidentId: string } }[] };
     const incidentIds = [...new Set(fromMemory.actions.map((a) => a.action.incidentId))];
     t.same(message.incidents.map((i) => i.id), incidentIds, "one message for the page, each incident's row in it once");
     t.same(message.incidents, JSON.parse(JSON.stringify(incidentIds.map((id) => fromMemory.actions.find((a) => a.action.incidentId === id)!.incident))), 'the row the page holds for it');

@@ -41,6 +41,8 @@ interface Message {
 class LiveClient {
   readonly messages: Message[] = [];
   readonly pageSizes: number[] = [];
+  /** Each page message as it came. */
+  readonly rawPages: { incidents?: unknown[]; actions?: Record<string, unknown>[] }[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   #waiters: (() => void)[] = [];
 
@@ -49,8 +51,10 @@ class LiveClient {
       const message = JSON.parse(data.toString()) as Message & { actions?: Omit<Message, 'type'>[]; incidents?: NonNullable<Message['incident']>[] };
       if (message.type === 'actions') {
         this.pageSizes.push(message.actions!.length);
-        const rows = new Map(message.incidents!.map((i) => [i.id, i]));
-        this.messages.push(...message.actions!.map((a) => ({ type: 'action', ...a, incident: rows.get(a.action!.incidentId) })));
+        this.rawPages.push(message);
+        // v=2: the page's rows once, in `incidents`; else each action carries its row.
+        const rows = new Map((message.incidents ?? []).map((i) => [i.id, i]));
+        this.messages.push(...message.actions!.map((a) => ({ type: 'action', ...a, incident: a.incident ?? rows.get(a.action!.incidentId) })));
       } else this.messages.push(message);
       for (const w of this.#waiters.splice(0)) w();
     });
@@ -137,7 +141,8 @@ for (const database of TEST_DATABASES) {
     const { app, metrics, bus, wsBase } = await arcWithIncidents(t, store);
     const signal = signaller(store.db, bus);
     const op = await signIn(app, store.db, 'operator');
-    const url = (query: string) => `${wsBase}?token=${op.token}${query}`;
+    // v=2: the format the console page asks for.
+    const url = (query: string) => `${wsBase}?v=2&token=${op.token}${query}`;
 
     t.test('is refused without a session, to police, and with a bad since', async (t) => {
       t.equal(await refusal(wsBase), 401, 'no token');
@@ -145,6 +150,29 @@ for (const database of TEST_DATABASES) {
       const police = await signIn(app, store.db, 'police');
       t.equal(await refusal(`${wsBase}?token=${police.token}`), 403, 'police read forwarded incidents through the API, not the duty room feed');
       t.equal(await refusal(url('&since=abc')), 400, 'since must be an action id');
+    });
+
+    t.test("with v=2 a page carries each incident's row once; without it (a page loaded before), each action carries its row; hello names the page's build", async (t) => {
+      const from = (await feedIds(app, op.authorization)).at(-1) ?? '0';
+      await signal([cid('130', '1', 7), cid('130', '1', 8)], '5678');
+      const compact = await LiveClient.connect(url(`&since=${from}`));
+      const legacy = await LiveClient.connect(`${wsBase}?token=${op.token}&since=${from}`);
+      for (const client of [compact, legacy]) await client.until((m) => m.some((x) => x.type === 'caught_up'));
+      t.match(compact.messages[0], { type: 'hello', build: /^[0-9a-f]{16}$/ }, "hello names the console page's build");
+      t.equal((legacy.messages[0] as { build?: string }).build, (compact.messages[0] as { build?: string }).build);
+      const [page] = compact.rawPages;
+      const incidentIds = new Set(page!.actions!.map((a) => (a.action as { incidentId: string }).incidentId));
+      t.equal(page!.incidents!.length, incidentIds.size, 'v=2: one row per incident in the page');
+      t.ok(page!.actions!.length > page!.incidents!.length, 'fewer rows than actions');
+      t.ok(page!.actions!.every((a) => !('incident' in a)), 'and none with the actions');
+      t.ok(legacy.rawPages[0]!.actions!.every((a) => 'incident' in a) && legacy.rawPages[0]!.incidents === undefined, 'without v: the row with every action');
+      t.same(legacy.actionSeqs(), compact.actionSeqs(), 'the same actions either way');
+      t.same(
+        legacy.messages.filter((m) => m.type === 'action'),
+        compact.messages.filter((m) => m.type === 'action'),
+        'each with the same row',
+      );
+      await Promise.all([compact.close(), legacy.close()]);
     });
 
     t.test('a fresh console starts at the end, then gets each new action as it commits, once', async (t) => {

@@ -348,7 +348,7 @@ for (const database of TEST_DATABASES) {
       const claimed = await claimDue(w.db, w.now(), 10_000, 10);
       t.equal(claimed.length, 3);
       const rounds: Appended[] = [];
-      const recorder = new OutcomeRecorder(w.db, { initialMs: 1000, maxMs: 4000 }, (a) => rounds.push(a));
+      const recorder = new OutcomeRecorder(w.db, { initialMs: 1000, maxMs: 4000 }, (a) => rounds.push(a), (err) => t.fail(String(err)));
       const answer = (i: number) => ({ message: claimed[i]!, outcome: { result: 'accepted' as const, httpStatus: 200, caseNumber: `110-20261207-0010${i}` }, startedAt: w.now(), at: w.now() });
       const unknown = { ...answer(1), message: { ...claimed[1]!, id: '999999999' } };
       // The first goes at once, alone; the next three arrive while it is in flight and go together.

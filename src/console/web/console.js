@@ -51,6 +51,8 @@ const CALLBACK_RESULTS = { reached: '已接通 reached', no_answer: '无人接�
 
 const state = {
   token: sessionStorage.getItem('arc.token'),
+  /** The console build the first `hello` named (see the live feed); null before it. */
+  build: null,
   user: null,
   /** Incident views by id: the queue and the closed ones this session has seen. */
   incidents: new Map(),
@@ -161,7 +163,7 @@ async function start(user) {
 function connect() {
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
   const since = state.lastSeq === null ? '' : `&since=${state.lastSeq}`;
-  const socket = new WebSocket(`${proto}://${location.host}/api/live?token=${encodeURIComponent(state.token)}${since}`);
+  const socket = new WebSocket(`${proto}://${location.host}/api/live?v=2&token=${encodeURIComponent(state.token)}${since}`);
   state.socket = socket;
   state.live = false;
   let greeted = false;
@@ -170,6 +172,13 @@ function connect() {
     watchSilence();
     const message = JSON.parse(e.data);
     if (message.type === 'hello') {
+      // arc was upgraded while this tab stayed open: load the new page rather than run this one
+      // against a feed it may not read (the session survives in sessionStorage).
+      if (state.build !== null && message.build !== state.build) {
+        location.reload();
+        return;
+      }
+      state.build = message.build ?? null;
       greeted = true;
       state.attempt = 0;
       setLink('sync', '同步中 syncing');
@@ -230,7 +239,8 @@ function merge(incident) {
  */
 function onActions({ incidents, actions }) {
   const priorities = new Map();
-  for (const incident of incidents) {
+  // A server not yet upgraded sends each action with its row.
+  for (const incident of incidents ?? actions.map((a) => a.incident)) {
     merge(incident);
     priorities.set(incident.id, incident.priority);
   }
