@@ -175,7 +175,7 @@ const encodedPages: Record<PageFormat, WeakMap<LivePage, Buffer>> = { rows_once:
  * bytes, an alarm brings two or more actions on one incident, and a storm's page touches each
  * incident many times.
  */
-export function pageMessage(page: LivePage, format: PageFormat = 'rows_once'): Buffer {
+export function pageMessage(page: LivePage, format: PageFormat): Buffer {
   const cache = encodedPages[format];
   let encoded = cache.get(page);
   if (encoded === undefined) {

@@ -39,20 +39,27 @@ function readWebFiles(webDir: string): Map<string, { body: Buffer; type: string 
   return files;
 }
 
+/** The build of the files each registerStaticRoutes serves, by folder. */
 const builds = new Map<string, string>();
+
+function buildOf(files: Map<string, { body: Buffer }>): string {
+  const hash = createHash('sha256');
+  for (const [name, file] of files) hash.update(name).update(file.body);
+  return hash.digest('hex').slice(0, 16);
+}
 
 /**
  * A short hash of the page's files: the live feed's `hello` carries it, and a page that finds it
  * changed on a reconnect (arc was upgraded while the tab stayed open) reloads itself, so that it
- * never runs old code against a new feed. 'unknown' when the files cannot be read.
+ * never runs old code against a new feed. It is the hash of the bytes this process serves (read
+ * once, by registerStaticRoutes), not of the disk now: files replaced under a running arc do not
+ * change what it announces. 'unknown' when the files cannot be read.
  */
 export function consoleBuild(webDir = WEB_DIR): string {
   let build = builds.get(webDir);
   if (build === undefined) {
     try {
-      const hash = createHash('sha256');
-      for (const [name, file] of readWebFiles(webDir)) hash.update(name).update(file.body);
-      build = hash.digest('hex').slice(0, 16);
+      build = buildOf(readWebFiles(webDir));
     } catch {
       build = 'unknown';
     }
@@ -68,6 +75,7 @@ export function consoleBuild(webDir = WEB_DIR): string {
  */
 export function registerStaticRoutes(app: FastifyInstance, webDir = WEB_DIR): void {
   const files = readWebFiles(webDir);
+  builds.set(webDir, buildOf(files));
   const index = files.get('index.html');
   if (index === undefined) throw new Error(`the console's index.html is missing from ${webDir} (did the build copy src/console/web?)`);
   const send = (reply: FastifyReply, file: { body: Buffer; type: string }) => reply.headers(SECURITY_HEADERS).type(file.type).send(file.body);
