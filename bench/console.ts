@@ -9,6 +9,7 @@
 // every report, and each acceptance is recorded on its incident, as in a centre linked to 110.
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createUser } from '../src/auth/user-store.js';
@@ -121,6 +122,47 @@ function byWindow(pushes: { receivedAt: number; latency: number }[], first: numb
     .join('; ');
 }
 
+interface LoopSample {
+  at: number;
+  elu: EventLoopUtilization;
+}
+
+/**
+ * Samples this process's event loop (arc's, which runs here) every 250 ms: how busy its one
+ * thread is, second by second, tells whether a backlog is arc's CPU or waiting on others.
+ */
+function sampleEventLoop(): { stop(): LoopSample[] } {
+  const samples: LoopSample[] = [];
+  const take = () => samples.push({ at: Date.now(), elu: performance.eventLoopUtilization() });
+  take();
+  const timer = setInterval(take, 250);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return samples;
+    },
+  };
+}
+
+/** The loop's busy share by window of `widthS` seconds from `first`, the windows before `untilS`; each interval counts in the window it ends in. */
+function loopBusyByWindow(samples: LoopSample[], first: number, widthS: number, untilS: number): string {
+  const windows = new Map<number, { active: number; idle: number }>();
+  for (let i = 1; i < samples.length; i++) {
+    const w = Math.floor((samples[i]!.at - first) / (widthS * 1_000));
+    if (w < 0 || w * widthS >= untilS) continue;
+    const d = performance.eventLoopUtilization(samples[i]!.elu, samples[i - 1]!.elu);
+    const sum = windows.get(w) ?? { active: 0, idle: 0 };
+    sum.active += d.active;
+    sum.idle += d.idle;
+    windows.set(w, sum);
+  }
+  return [...windows]
+    .sort((a, b) => a[0] - b[0])
+    .map(([w, { active, idle }]) => `${w * widthS}-${(w + 1) * widthS} s ${Math.round((100 * active) / (active + idle))} %`)
+    .join('; ');
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
@@ -168,9 +210,11 @@ async function main(): Promise<void> {
     try {
       const consoles = await startConsoles(arc.address);
       const start = cpuMark(database);
+      const loop = sampleEventLoop();
       const sim = await runSim(arc.dc09Port);
       await new Promise((r) => setTimeout(r, 2_000)); // the tail of the pushes
       const cpu = cpuShare(start, consoles.ticks());
+      const loopSamples = loop.stop();
       const received = await consoles.finish();
       await arc.stop(); // the embedded database has one user at a time
 
@@ -196,6 +240,7 @@ async function main(): Promise<void> {
       console.log(`  receipt → console push over ${latencies.length} pushes: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (goal p99 ≤ 100 ms)`);
       console.log(`  by 5 s of receipt: ${byWindow(pushes, first, 5, Infinity)}`);
       console.log(`  first 5 s by second of receipt: ${byWindow(pushes, first, 1, 5)}`);
+      console.log(`  arc's event loop busy (its one thread), first 5 s by second: ${loopBusyByWindow(loopSamples, first, 1, 5)}; by 5 s: ${loopBusyByWindow(loopSamples, first, 5, DURATION_S)}`);
       console.log(`  CPU % of one core: arc ${cpu.self}, consoles ${cpu.children}, postgres ${cpu.postgres ?? '-'}, rest of machine ${cpu.others ?? '-'}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
       console.log('  method: the consoles run in a child process on this machine; latency = client receive time − journal received_at of the alarm behind the action (one clock).');
     } finally {
