@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/database-schema.js';
 import { auditHash, GENESIS_HASH } from './audit-hash.js';
+import type { AuditLogTable } from './audit-tables.js';
 
 /**
  * Taken for the rest of the transaction: the chain is one line, so two writers (two requests,
@@ -48,6 +49,23 @@ export async function appendAudit(db: Kysely<Database> | Transaction<Database>, 
 }
 
 /**
+ * The audit rows for `entries`, chained from `prevHash` under `seqs` (one each, in order): pure,
+ * so that its cost per row (a storm's consumer chains two or more rows an alarm) can be measured
+ * alone (npm run bench -- audit).
+ */
+export function chainRows(prevHash: string, seqs: readonly string[], entries: readonly AuditEntry[]): Insertable<AuditLogTable>[] {
+  return entries.map((entry, i) => {
+    const seq = seqs[i]!;
+    // The hash reads `detail` as JSON does (canonicalJson): it covers what jsonb stores (no undefined, Dates as text).
+    const detail = entry.detail ?? {};
+    const hash = auditHash(prevHash, { seq, at: entry.at, actor: entry.actor, action: entry.action, subjectType: entry.subjectType, subjectId: entry.subjectId, detail });
+    const row = { seq, at: entry.at, actor: entry.actor, action: entry.action, subject_type: entry.subjectType, subject_id: entry.subjectId, detail: JSON.stringify(detail), prev_hash: prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+}
+
+/**
  * Appends rows to the chain in order, in one lock and one insert (the journal consumer audits a
  * whole batch of incident transitions at once); resolves to their seqs.
  */
@@ -59,16 +77,7 @@ export async function appendAudits(db: Kysely<Database> | Transaction<Database>,
     const allocated = await sql<{ last: string | null; seq: string }>`
       select (select hash from audit_log order by seq desc limit 1) as last, nextval('audit_log_seq_seq')::text as seq from generate_series(1, ${entries.length})`.execute(trx);
     const seqs = allocated.rows.map((r) => r.seq).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-    let prevHash = allocated.rows[0]?.last ?? GENESIS_HASH;
-    const rows = entries.map((entry, i) => {
-      const seq = seqs[i]!;
-      // Through JSON and back, so the hash covers exactly what jsonb will store (no undefined, Dates as text).
-      const detail = JSON.parse(JSON.stringify(entry.detail ?? {})) as object;
-      const hash = auditHash(prevHash, { seq, at: entry.at, actor: entry.actor, action: entry.action, subjectType: entry.subjectType, subjectId: entry.subjectId, detail });
-      const row = { seq, at: entry.at, actor: entry.actor, action: entry.action, subject_type: entry.subjectType, subject_id: entry.subjectId, detail: JSON.stringify(detail), prev_hash: prevHash, hash };
-      prevHash = hash;
-      return row;
-    });
+    const rows = chainRows(allocated.rows[0]?.last ?? GENESIS_HASH, seqs, entries);
     await trx.insertInto('audit_log').values(rows).execute();
     return seqs;
   };
