@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/database-schema.js';
-import { auditHash, GENESIS_HASH } from './audit-hash.js';
+import { auditHashOver, GENESIS_HASH } from './audit-hash.js';
+import { canonicalJson } from './canonical-json.js';
 import type { AuditLogTable } from './audit-tables.js';
 
 /**
@@ -56,10 +57,10 @@ export async function appendAudit(db: Kysely<Database> | Transaction<Database>, 
 export function chainRows(prevHash: string, seqs: readonly string[], entries: readonly AuditEntry[]): Insertable<AuditLogTable>[] {
   return entries.map((entry, i) => {
     const seq = seqs[i]!;
-    // The hash reads `detail` as JSON does (canonicalJson): it covers what jsonb stores (no undefined, Dates as text).
-    const detail = entry.detail ?? {};
-    const hash = auditHash(prevHash, { seq, at: entry.at, actor: entry.actor, action: entry.action, subjectType: entry.subjectType, subjectId: entry.subjectId, detail });
-    const row = { seq, at: entry.at, actor: entry.actor, action: entry.action, subject_type: entry.subjectType, subject_id: entry.subjectId, detail: JSON.stringify(detail), prev_hash: prevHash, hash };
+    // Read once, as JSON reads it (no undefined, Dates as text): the row stores the text that was hashed.
+    const detail = canonicalJson(entry.detail ?? {});
+    const hash = auditHashOver(prevHash, { seq, at: entry.at, actor: entry.actor, action: entry.action, subjectType: entry.subjectType, subjectId: entry.subjectId }, detail);
+    const row = { seq, at: entry.at, actor: entry.actor, action: entry.action, subject_type: entry.subjectType, subject_id: entry.subjectId, detail, prev_hash: prevHash, hash };
     prevHash = hash;
     return row;
   });

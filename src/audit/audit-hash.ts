@@ -17,15 +17,19 @@ export interface AuditFacts {
 
 /** sha256 over the previous hash and every fact of the row: change either and the chain breaks here. */
 export function auditHash(prevHash: string, facts: AuditFacts): string {
-  const text = canonicalJson({
-    prev: prevHash,
-    seq: facts.seq,
-    at: facts.at.toISOString(),
-    actor: facts.actor,
-    action: facts.action,
-    subjectType: facts.subjectType,
-    subjectId: facts.subjectId,
-    detail: facts.detail,
-  });
+  return auditHashOver(prevHash, facts, canonicalJson(facts.detail));
+}
+
+/**
+ * The same hash, over `detailText`: the detail's canonicalJson, which the writer stores in the
+ * row as well. One reading of the detail then makes both, so what the row holds is what was
+ * hashed (the verifier, reading it back, hashes it with auditHash and gets the same).
+ */
+export function auditHashOver(prevHash: string, facts: Omit<AuditFacts, 'detail'>, detailText: string): string {
+  // canonicalJson of {prev, seq, at, actor, action, subjectType, subjectId, detail}: the members
+  // in their sorted order, the detail's text in its place.
+  const text =
+    `{"action":${JSON.stringify(facts.action)},"actor":${JSON.stringify(facts.actor)},"at":${JSON.stringify(facts.at.toISOString())},"detail":${detailText}` +
+    `,"prev":${JSON.stringify(prevHash)},"seq":${JSON.stringify(facts.seq)},"subjectId":${JSON.stringify(facts.subjectId)},"subjectType":${JSON.stringify(facts.subjectType)}}`;
   return createHash('sha256').update(text).digest('hex');
 }

@@ -16,7 +16,8 @@ export function canonicalJson(value: unknown): string {
 
 /** The text of `value` (whose key in its parent is `key`), or undefined where JSON.stringify leaves the member out. */
 function write(value: unknown, key: string): string | undefined {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  // As JSON.stringify: any object's toJSON, a function's too.
+  if (value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     value = (value as { toJSON(key: string): unknown }).toJSON(key);
   }
   switch (typeof value) {

@@ -1,5 +1,7 @@
 import t from 'tap';
-import { appendAudits } from '../../src/audit/append-audit.js';
+import { createHash } from 'node:crypto';
+import { appendAudits, chainRows } from '../../src/audit/append-audit.js';
+import { auditHash } from '../../src/audit/audit-hash.js';
 import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { verifyAuditChain } from '../../src/audit/verify-audit-chain.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
@@ -93,6 +95,39 @@ t.test('canonical JSON reads a value as JSON does: what jsonb stores hashes the 
     checked++;
   }
   t.equal(checked, 5_000, 'every generated case gives the text the chain was hashed with before, and the same after a trip through JSON');
+});
+
+/** The row hash as it was taken before (the facts with the detail through JSON and back, in `reference`'s text). */
+function referenceHash(prev: string, row: { seq: string; at: Date; actor: string; action: string; subjectType: string; subjectId: string }, detail: unknown): string {
+  const facts = { prev, seq: row.seq, at: row.at.toISOString(), actor: row.actor, action: row.action, subjectType: row.subjectType, subjectId: row.subjectId, detail };
+  return createHash('sha256').update(reference(facts)).digest('hex');
+}
+
+t.test('a chained row stores the text it was hashed over: the verifier, reading it back, gets the same hash, and the same as before', async (t) => {
+  const next = random(7);
+  const at = new Date('2026-12-07T21:00:00.123Z');
+  let counter = 0;
+  const awkward: unknown[] = [
+    { get reading() { return ++counter; } }, // read once: the row and the hash agree
+    { custom: Object.assign(() => 1, { toJSON: () => 'a function that says what it is' }) },
+    { toJSON: (key: string) => ({ key }) },
+  ];
+  const details = [...awkward, ...Array.from({ length: 2_000 }, () => arbitrary(next, 0))].map((d) => (d !== null && typeof d === 'object' && !Array.isArray(d) ? d : { value: d }));
+  const entries = details.map((detail, i) => ({ actor: 'system', action: 'incident.opened', subjectType: 'incident', subjectId: String(i), detail: detail, at }));
+  const rows = chainRows('0'.repeat(64), entries.map((_, i) => String(i + 1)), entries);
+  let prev = '0'.repeat(64);
+  for (const [i, row] of rows.entries()) {
+    const stored = JSON.parse(row.detail) as object;
+    const facts = { seq: row.seq, at, actor: row.actor, action: row.action, subjectType: row.subject_type, subjectId: row.subject_id };
+    const verified = auditHash(prev, { ...facts, detail: stored });
+    const before = i < awkward.length ? verified : referenceHash(prev, facts, entries[i]!.detail);
+    if (row.hash !== verified || row.hash !== before || row.prev_hash !== prev) {
+      t.fail(`row ${i}: hashed ${row.hash}, verified ${verified}, before ${before}; detail ${row.detail}`);
+      return;
+    }
+    prev = row.hash;
+  }
+  t.pass(`${rows.length} rows: each verifies from its stored detail, and the generated ones hash as they did before`);
 });
 
 for (const database of TEST_DATABASES) {
