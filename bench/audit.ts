@@ -1,6 +1,7 @@
 // npm run bench -- audit
-// Audit rows chained (canonical JSON, sha256, the row's jsonb text) per second, on one core (this process, one thread): the incidents consumer
-// chains an audit row to every action it writes, two or more per alarm, on arc's one thread.
+// Audit rows chained (canonical JSON, sha256, the row's jsonb text) per second, on one core (this
+// process, one thread): the incidents consumer chains an audit row to every action it writes, two
+// or more per alarm, on arc's one thread.
 import { chainRows } from '../src/audit/append-audit.js';
 import { incidentAudit } from '../src/incidents/incident-store.js';
 import type { IncidentAction } from '../src/incidents/incident-action.js';

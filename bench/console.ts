@@ -103,21 +103,28 @@ async function startConsoles(httpAddress: string): Promise<Consoles> {
   };
 }
 
-/** p50 and p99 of the latencies by window of receipt (`widthS` seconds from `first`), the windows before `untilS`. */
-function byWindow(pushes: { receivedAt: number; latency: number }[], first: number, widthS: number, untilS: number): string {
-  const windows = new Map<number, number[]>();
-  for (const p of pushes) {
-    const w = Math.floor((p.receivedAt - first) / (widthS * 1_000));
-    if (w * widthS >= untilS) continue;
+/**
+ * `items` by window of `widthS` seconds from `first` (epoch ms), the windows before `untilS`, in
+ * order, each with its label ("5-10 s").
+ */
+function windowsOf<T>(items: readonly T[], at: (item: T) => number, first: number, widthS: number, untilS: number): [string, T[]][] {
+  const windows = new Map<number, T[]>();
+  for (const item of items) {
+    const w = Math.floor((at(item) - first) / (widthS * 1_000));
+    if (w < 0 || w * widthS >= untilS) continue;
     const list = windows.get(w) ?? [];
-    list.push(p.latency);
+    list.push(item);
     windows.set(w, list);
   }
-  return [...windows]
-    .sort((a, b) => a[0] - b[0])
-    .map(([w, l]) => {
-      const sorted = l.sort((a, b) => a - b);
-      return `${w * widthS}-${(w + 1) * widthS} s p50 ${percentile(sorted, 50)} / p99 ${percentile(sorted, 99)} ms`;
+  return [...windows].sort((a, b) => a[0] - b[0]).map(([w, list]) => [`${w * widthS}-${(w + 1) * widthS} s`, list]);
+}
+
+/** p50 and p99 of the latencies by window of receipt. */
+function byWindow(pushes: { receivedAt: number; latency: number }[], first: number, widthS: number, untilS: number): string {
+  return windowsOf(pushes, (p) => p.receivedAt, first, widthS, untilS)
+    .map(([label, list]) => {
+      const sorted = list.map((p) => p.latency).sort((a, b) => a - b);
+      return `${label} p50 ${percentile(sorted, 50)} / p99 ${percentile(sorted, 99)} ms`;
     })
     .join('; ');
 }
@@ -145,21 +152,15 @@ function sampleEventLoop(): { stop(): LoopSample[] } {
   };
 }
 
-/** The loop's busy share by window of `widthS` seconds from `first`, the windows before `untilS`; each interval counts in the window it ends in. */
+/** The loop's busy share by window (see windowsOf); each interval between samples counts in the window it ends in. */
 function loopBusyByWindow(samples: LoopSample[], first: number, widthS: number, untilS: number): string {
-  const windows = new Map<number, { active: number; idle: number }>();
-  for (let i = 1; i < samples.length; i++) {
-    const w = Math.floor((samples[i]!.at - first) / (widthS * 1_000));
-    if (w < 0 || w * widthS >= untilS) continue;
-    const d = performance.eventLoopUtilization(samples[i]!.elu, samples[i - 1]!.elu);
-    const sum = windows.get(w) ?? { active: 0, idle: 0 };
-    sum.active += d.active;
-    sum.idle += d.idle;
-    windows.set(w, sum);
-  }
-  return [...windows]
-    .sort((a, b) => a[0] - b[0])
-    .map(([w, { active, idle }]) => `${w * widthS}-${(w + 1) * widthS} s ${Math.round((100 * active) / (active + idle))} %`)
+  const intervals = samples.slice(1).map((sample, i) => ({ at: sample.at, used: performance.eventLoopUtilization(sample.elu, samples[i]!.elu) }));
+  return windowsOf(intervals, (interval) => interval.at, first, widthS, untilS)
+    .map(([label, list]) => {
+      const active = list.reduce((sum, i) => sum + i.used.active, 0);
+      const idle = list.reduce((sum, i) => sum + i.used.idle, 0);
+      return `${label} ${Math.round((100 * active) / (active + idle))} %`;
+    })
     .join('; ');
 }
 

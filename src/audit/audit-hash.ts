@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, rawJson } from './canonical-json.js';
 
 /** The hash the first row chains to. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -26,10 +26,15 @@ export function auditHash(prevHash: string, facts: AuditFacts): string {
  * hashed (the verifier, reading it back, hashes it with auditHash and gets the same).
  */
 export function auditHashOver(prevHash: string, facts: Omit<AuditFacts, 'detail'>, detailText: string): string {
-  // canonicalJson of {prev, seq, at, actor, action, subjectType, subjectId, detail}: the members
-  // in their sorted order, the detail's text in its place.
-  const text =
-    `{"action":${JSON.stringify(facts.action)},"actor":${JSON.stringify(facts.actor)},"at":${JSON.stringify(facts.at.toISOString())},"detail":${detailText}` +
-    `,"prev":${JSON.stringify(prevHash)},"seq":${JSON.stringify(facts.seq)},"subjectId":${JSON.stringify(facts.subjectId)},"subjectType":${JSON.stringify(facts.subjectType)}}`;
+  const text = canonicalJson({
+    prev: prevHash,
+    seq: facts.seq,
+    at: facts.at.toISOString(),
+    actor: facts.actor,
+    action: facts.action,
+    subjectType: facts.subjectType,
+    subjectId: facts.subjectId,
+    detail: rawJson(detailText),
+  });
   return createHash('sha256').update(text).digest('hex');
 }

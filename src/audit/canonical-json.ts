@@ -14,6 +14,19 @@ export function canonicalJson(value: unknown): string {
   return write(value, '') ?? 'null';
 }
 
+/** Text already written by canonicalJson, put in place as it is (see rawJson). */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * A member whose canonical text is already written: the audit row hashes its detail's text and
+ * stores the same text, so the detail is read once (auditHashOver).
+ */
+export function rawJson(canonicalText: string): unknown {
+  return new RawJson(canonicalText);
+}
+
 /** The text of `value` (whose key in its parent is `key`), or undefined where JSON.stringify leaves the member out. */
 function write(value: unknown, key: string): string | undefined {
   // As JSON.stringify: any object's toJSON, a function's too.
@@ -28,6 +41,7 @@ function write(value: unknown, key: string): string | undefined {
       return JSON.stringify(value);
     case 'object': {
       if (value === null) return 'null';
+      if (value instanceof RawJson) return value.text;
       if (Array.isArray(value)) {
         let text = '[';
         for (let i = 0; i < value.length; i++) text += (i === 0 ? '' : ',') + (write(value[i], String(i)) ?? 'null');
