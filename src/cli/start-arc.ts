@@ -272,7 +272,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       metrics: createFailoverMetrics(metrics),
       onLead: async (term) => {
         const fence = (trx: Transaction<Database>) => assertTerm(trx, term);
-        // The consumers check the same term in their step's first statement (arc_consumer_step).
+        // The consumers check the same term in their step's first statement (arc_consumer_advance).
         const leaseTerm = { lease: CONSUMERS_LEASE, term };
         await supervision.start({ fence });
         const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, fence: leaseTerm, batchSize: BACKGROUND_BATCH_SIZE, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('supervision') });

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database-schema.js';
-import { batchDocument } from './journal-rows.js';
+import { batchDocument, committedEntry } from './journal-rows.js';
 import type { JournalEntry, Reception } from './reception.js';
 
 export interface CommitBatchOptions {
@@ -23,7 +23,7 @@ export interface CommitBatchOptions {
 export async function commitBatch(db: Kysely<Database>, receptions: readonly Reception[], options: CommitBatchOptions): Promise<JournalEntry[]> {
   const { firstSeq, duplicates } = await appendDocument(db, options.nodeId, batchDocument(receptions, options.dedupWindowMs));
   const base = BigInt(firstSeq);
-  return receptions.map((r, i) => ({ ...r, seq: String(base + BigInt(i)), nodeId: options.nodeId, duplicateOf: duplicates[i] ?? null }));
+  return receptions.map((r, i) => committedEntry(r, String(base + BigInt(i)), options.nodeId, duplicates[i] ?? null));
 }
 
 /**

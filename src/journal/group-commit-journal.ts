@@ -75,7 +75,7 @@ export class GroupCommitJournal implements JournalWriter {
         const entries = await commitBatch(this.#db, batch.map((p) => p.reception), this.#options);
         this.#options.onBatch?.(batch.length, (performance.now() - started) / 1000);
         batch.forEach((p, i) => p.resolve(entries[i]!));
-        this.#options.bus.committed(entries[entries.length - 1]!.seq);
+        this.#options.bus.committed(entries[entries.length - 1]!.seq, entries);
       } catch (err) {
         for (const p of batch) p.reject(err);
       }

@@ -1,15 +1,24 @@
 import { EventEmitter } from 'node:events';
+import { RecentEntries } from './recent-entries.js';
+import type { JournalEntry } from './reception.js';
 
 /**
- * "New rows are in the journal, up to seq N": all the bus says. Consumers read the rows
- * themselves, by cursor, so a missed wake-up costs latency (until the next poll), never a signal.
- * On PostgreSQL, pg-journal-listener.ts feeds it the other node's commits too.
+ * "New rows are in the journal, up to seq N", and, for this node's own commits, the entries
+ * themselves (`recent`), so that its consumers need not read back what it just wrote. Consumers
+ * still step by cursor in the database, so a missed wake-up costs latency (until the next poll),
+ * never a signal. On PostgreSQL, pg-journal-listener.ts feeds it the other node's commits too.
  */
 export class JournalBus {
   readonly #events = new EventEmitter().setMaxListeners(0);
+  readonly recent: RecentEntries;
 
-  /** Says rows up to `seq` are committed. */
-  committed(seq: string): void {
+  constructor(recent = new RecentEntries()) {
+    this.recent = recent;
+  }
+
+  /** Says rows up to `seq` are committed; `entries`, when given, are those rows (this node's batch). */
+  committed(seq: string, entries?: readonly JournalEntry[]): void {
+    if (entries !== undefined) this.recent.add(entries);
     this.#events.emit('committed', seq);
   }
 

@@ -2,7 +2,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../store/database-schema.js';
 import type { JournalBus } from './journal-bus.js';
 import { StaleTermError, isStaleTermError } from '../failover/assert-term.js';
-import { journalEntry, type JournalRow } from './journal-rows.js';
+import { journalEntry } from './journal-rows.js';
+import type { RecentEntries } from './recent-entries.js';
 import type { JournalEntry, Outcome } from './reception.js';
 
 /**
@@ -49,31 +50,68 @@ export type AfterCommit = () => void;
 
 const DEFAULT_OUTCOMES: readonly Outcome[] = ['signal'];
 
+/** How a step reads. */
+export interface StepOptions {
+  /** Entries a step takes at most (default 200). */
+  batchSize?: number;
+  /** The leader's term: a deposed node's step rolls back before it has read anything. */
+  fence?: LeaseTerm;
+  /**
+   * This node's latest entries (JournalBus's `recent`): a step takes the entries that are there
+   * from memory instead of reading them back, and reads only the others.
+   */
+  recent?: RecentEntries;
+}
+
 /**
- * One step: reads up to `batchSize` entries past the consumer's cursor, hands it the ones it
- * wants, and moves the cursor past all it read. Resolves to how many entries it read (0: caught
+ * One step: takes up to `batchSize` entries past the consumer's cursor, hands it the ones it
+ * wants, and moves the cursor past all it took. Resolves to how many entries it took (0: caught
  * up). The cursor row is locked for the step, so two runners of one consumer take turns.
  */
-export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsumer, batchSize = 200, fence?: LeaseTerm): Promise<number> {
+export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsumer, options: StepOptions = {}): Promise<number> {
+  const { batchSize = 200, fence, recent } = options;
   let afterCommit: AfterCommit | undefined;
   const read = await db.transaction().execute(async (trx) => {
-    // The fence, the cursor's lock, the read and the cursor's move in one round trip (migration
-    // 0017): the move commits with the effects below, or rolls back with them.
-    const step = sql<JournalRow>`select * from arc_consumer_step(${consumer.name}, ${batchSize}::integer, ${fence?.lease ?? null}::text, ${fence?.term ?? null}::bigint)`;
-    const rows = await step.execute(trx).then(
-      (result) => result.rows,
+    // The fence, the cursor's lock and its move past the next entries in one round trip
+    // (migration 0018): the move commits with the effects below, or rolls back with them.
+    const advance = sql<{ from_seq: string; to_seq: string | null; entries: number }>`select * from arc_consumer_advance(${consumer.name}, ${batchSize}::integer, ${fence?.lease ?? null}::text, ${fence?.term ?? null}::bigint)`;
+    const step = await advance.execute(trx).then(
+      (result) => result.rows[0]!,
       (err: unknown) => {
         throw fence !== undefined && isStaleTermError(err) ? new StaleTermError(fence.term, { cause: err }) : err;
       },
     );
-    if (rows.length === 0) return 0;
+    if (step.to_seq === null) return 0;
+    const entries = await entriesOf(trx, step.from_seq, step.to_seq, step.entries, recent);
     const outcomes = consumer.outcomes ?? DEFAULT_OUTCOMES;
-    const wanted = rows.map(journalEntry).filter((e) => outcomes.includes(e.outcome) && (consumer.includeDuplicates === true || e.duplicateOf === null));
+    const wanted = entries.filter((e) => outcomes.includes(e.outcome) && (consumer.includeDuplicates === true || e.duplicateOf === null));
     if (wanted.length > 0) afterCommit = (await consumer.handle(trx, wanted)) ?? undefined;
-    return rows.length;
+    return entries.length;
   });
   afterCommit?.();
   return read;
+}
+
+/**
+ * The `count` journal entries with seq in (`after`, `upTo`], in order: those in `recent` from
+ * memory, the others read (all of them, without `recent`).
+ */
+async function entriesOf(trx: Transaction<Database>, after: string, upTo: string, count: number, recent: RecentEntries | undefined): Promise<JournalEntry[]> {
+  const here = recent?.within(after, upTo) ?? [];
+  if (here.length === count) return here;
+  let query = trx.selectFrom('journal').selectAll().where('seq', '>', after).where('seq', '<=', upTo);
+  if (here.length > 0) query = query.where('seq', 'not in', here.map((e) => e.seq));
+  const read = (await query.orderBy('seq').execute()).map(journalEntry);
+  return here.length === 0 ? read : inSeqOrder(here, read);
+}
+
+/** Two lists in seq order, merged. */
+function inSeqOrder(a: JournalEntry[], b: JournalEntry[]): JournalEntry[] {
+  const merged: JournalEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) merged.push(BigInt(a[i]!.seq) < BigInt(b[j]!.seq) ? a[i++]! : b[j++]!);
+  return merged.concat(a.slice(i), b.slice(j));
 }
 
 /** Where a consumer stands: the last seq it has handled or passed over ('0' before its first). */
@@ -130,7 +168,7 @@ export function runConsumer(db: Kysely<Database>, consumer: JournalConsumer, opt
     while (!stopped) {
       woken = false;
       try {
-        const read = await consumeBatch(db, consumer, batchSize, fence);
+        const read = await consumeBatch(db, consumer, { batchSize, fence, recent: bus.recent });
         if (read === batchSize) continue;
         if (gatherMs > 0 && !stopped) await sleep(gatherMs, false);
         if (woken) continue;

@@ -36,6 +36,32 @@ export function batchRow(r: Reception, dedupWindowMs: number): object {
   };
 }
 
+/**
+ * A reception once `journal_append` gave it its seq: the entry exactly as journalEntry would read
+ * it back (the error as its code and message, the raw bytes as a Buffer, no per-reception window),
+ * so that a consumer cannot tell an entry handed from memory (RecentEntries) from one read.
+ */
+export function committedEntry(r: Reception, seq: string, nodeId: string, duplicateOf: string | null): JournalEntry {
+  return {
+    seq,
+    nodeId,
+    transport: r.transport,
+    receiver: r.receiver,
+    peer: r.peer,
+    receivedAt: r.receivedAt,
+    // A copy: a view would keep the whole socket chunk it came in alive while the entry is kept.
+    raw: Buffer.from(r.raw),
+    format: r.format,
+    account: r.account,
+    outcome: r.outcome,
+    error: r.error === null ? null : { code: r.error.code, message: r.error.message },
+    frame: r.frame,
+    events: r.events,
+    dedupKey: r.dedupKey,
+    duplicateOf,
+  };
+}
+
 /** A journal row as consumers see it. */
 export function journalEntry(row: JournalRow): JournalEntry {
   return {

@@ -16,6 +16,7 @@ import * as m0014 from '../../migrations/0014_dispatch_requests.js';
 import * as m0015 from '../../migrations/0015_report_indexes.js';
 import * as m0016 from '../../migrations/0016_states_as_json.js';
 import * as m0017 from '../../migrations/0017_consumer_step.js';
+import * as m0018 from '../../migrations/0018_consumer_advance.js';
 
 /**
  * Every migration, in order, by static import: no directory scan, so it works the same from
@@ -39,6 +40,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0015_report_indexes': m0015,
   '0016_states_as_json': m0016,
   '0017_consumer_step': m0017,
+  '0018_consumer_advance': m0018,
 };
 
 export class MigrationError extends Error {

@@ -83,16 +83,16 @@ for (const database of TEST_DATABASES) {
     const consumer: JournalConsumer = { name: 'fenced-consumer', async handle(_trx, entries) { handled.push(...entries.map((e) => e.seq)); } };
 
     t.equal((await takeLease(db, lease('node-a')))?.term, 1);
-    t.equal(await consumeBatch(db, consumer, 1, { lease: CONSUMERS_LEASE, term: 1 }), 1, 'the leader steps under its term');
+    t.equal(await consumeBatch(db, consumer, { batchSize: 1, fence: { lease: CONSUMERS_LEASE, term: 1 } }), 1, 'the leader steps under its term');
     t.same(handled, [first.seq]);
 
     await releaseLease(db, { name: CONSUMERS_LEASE, nodeId: 'node-a', term: 1 });
     t.equal((await takeLease(db, lease('node-b')))?.term, 2);
-    await t.rejects(consumeBatch(db, consumer, 1, { lease: CONSUMERS_LEASE, term: 1 }), { name: 'StaleTermError', code: 'STALE_TERM', term: 1 }, 'the deposed leader is refused');
+    await t.rejects(consumeBatch(db, consumer, { batchSize: 1, fence: { lease: CONSUMERS_LEASE, term: 1 } }), { name: 'StaleTermError', code: 'STALE_TERM', term: 1 }, 'the deposed leader is refused');
     t.same(handled, [first.seq], 'before its consumer was handed anything');
     t.equal(await consumerCursor(db, 'fenced-consumer'), first.seq, 'and its cursor stayed where it was');
 
-    t.equal(await consumeBatch(db, consumer, 10, { lease: CONSUMERS_LEASE, term: 2 }), 1, 'the new leader goes on from there');
+    t.equal(await consumeBatch(db, consumer, { batchSize: 10, fence: { lease: CONSUMERS_LEASE, term: 2 } }), 1, 'the new leader goes on from there');
     t.same(handled, [first.seq, second.seq], 'each entry once');
   });
 }

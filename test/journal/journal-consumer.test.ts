@@ -46,9 +46,9 @@ for (const database of TEST_DATABASES) {
 
     const seen: string[] = [];
     const recording: JournalConsumer = { name: 'recording', async handle(_trx, entries) { seen.push(...entries.map((e) => e.seq)); } };
-    t.equal(await consumeBatch(store.db, recording, 2), 2, 'reads at most the batch size');
-    t.equal(await consumeBatch(store.db, recording, 10), 3);
-    t.equal(await consumeBatch(store.db, recording, 10), 0, 'then it is caught up');
+    t.equal(await consumeBatch(store.db, recording, { batchSize: 2 }), 2, 'reads at most the batch size');
+    t.equal(await consumeBatch(store.db, recording, { batchSize: 10 }), 3);
+    t.equal(await consumeBatch(store.db, recording, { batchSize: 10 }), 0, 'then it is caught up');
     t.same(seen, [a.seq, b.seq], 'signals only, and a retransmitted signal once');
     t.equal(await consumerCursor(store.db, 'recording'), b.seq);
 
@@ -93,7 +93,7 @@ for (const database of TEST_DATABASES) {
     t.teardown(() => store.close());
     t.same(await effectCounts(store.db), { rows: 0, distinct: 0 }, 'the 7 effects written before the kill were never committed');
     t.equal(await consumerCursor(store.db, 'effects'), '0', 'nor was the cursor');
-    while ((await consumeBatch(store.db, effects, 8)) > 0);
+    while ((await consumeBatch(store.db, effects, { batchSize: 8 })) > 0);
     t.same(await effectCounts(store.db), { rows: 20, distinct: 20 }, 'after restart: all 20, each once');
   });
 

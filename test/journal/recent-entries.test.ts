@@ -1,0 +1,90 @@
+import t from 'tap';
+import { JournalBus } from '../../src/journal/journal-bus.js';
+import { consumeBatch, type JournalConsumer } from '../../src/journal/journal-consumer.js';
+import { GroupCommitJournal } from '../../src/journal/group-commit-journal.js';
+import { RecentEntries } from '../../src/journal/recent-entries.js';
+import type { JournalEntry, JournalWriter, Reception } from '../../src/journal/reception.js';
+import { accountDirectoryOf } from '../../src/receivers/account-directory.js';
+import { handleDc09Frame } from '../../src/receivers/dc09/dc09-frame-handler.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
+import { TEST_DATABASES } from '../helpers/databases.js';
+import { signalReception } from '../helpers/receptions.js';
+import { loadVectors, wireBytes } from '../helpers/vectors.js';
+
+const entry = (seq: number): JournalEntry => ({ ...signalReception(), raw: Buffer.from('x'), seq: String(seq), nodeId: 'arc-a', duplicateOf: null });
+
+const seqs = (entries: JournalEntry[]) => entries.map((e) => e.seq);
+/** The entry memory holds for `seq`, if any. */
+const held = (recent: RecentEntries, seq: string) => recent.within(String(BigInt(seq) - 1n), seq)[0];
+
+t.test('a range gives the entries that are here, in order, and nothing for seqs that are not', async (t) => {
+  const recent = new RecentEntries();
+  recent.add([entry(1), entry(2), entry(4), entry(5)]); // 3: a gap, or another node's
+  t.same(seqs(recent.within('0', '5')), ['1', '2', '4', '5']);
+  t.same(seqs(recent.within('1', '2')), ['2']);
+  t.same(seqs(recent.within('5', '7')), [], 'entries this node does not have');
+});
+
+t.test('the window keeps the newest entries up to its capacity', async (t) => {
+  const recent = new RecentEntries(3);
+  recent.add([entry(1), entry(2)]);
+  recent.add([entry(3), entry(4)]);
+  t.same(seqs(recent.within('0', '4')), ['2', '3', '4'], 'the oldest went');
+  t.same(seqs(recent.within('0', '9')), [], 'a range far wider than the window is not walked');
+});
+
+/** Every DC-09 vector as the real receiver journals it: signals, unregistered accounts, refusals with their errors, encrypted frames. */
+async function vectorReceptions(): Promise<Reception[]> {
+  const { vectors } = loadVectors<{ vectors: { wire?: string; wire_hex?: string; key?: { hex: string }; expect: { account?: string | null } }[] }>('sia_dc09.json');
+  const known = vectors.filter((v, i) => v.expect.account != null && i % 3 !== 0).map((v) => ({ number: v.expect.account!, aesKey: v.key ? Buffer.from(v.key.hex, 'hex') : null, encryptedOnly: false }));
+  const receptions: Reception[] = [];
+  const capture: JournalWriter = { append: async (r) => (receptions.push(r), { spooled: true }) };
+  const deps = { journal: capture, accounts: accountDirectoryOf(known), unknownAccountReply: 'nak' as const, now: () => Date.parse('2026-11-23T08:00:00Z') };
+  for (const v of vectors) await handleDc09Frame(wireBytes(v), { transport: 'tcp', peer: '127.0.0.1:40000' }, deps);
+  return receptions;
+}
+
+for (const database of TEST_DATABASES) {
+  t.test(`${database.name}: entries handed from memory are the entries the database holds`, async (t) => {
+    const store = await database.open(t);
+    await migrateToLatest(store.db);
+    const bus = new JournalBus();
+    const journal = new GroupCommitJournal(store.db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus });
+    const receptions = await vectorReceptions();
+    t.ok(['signal', 'unregistered', 'refused'].every((o) => receptions.some((r) => r.outcome === o)), 'the vectors give every outcome a DC-09 receiver journals');
+    await Promise.all([...receptions, ...receptions.slice(0, 5)].map((r) => journal.append(r))); // five retransmissions
+
+    const taken = (name: string) => {
+      const entries: JournalEntry[] = [];
+      const consumer: JournalConsumer = { name, outcomes: ['signal', 'unregistered', 'refused', 'receiver'], includeDuplicates: true, async handle(_trx, batch) { entries.push(...batch); } };
+      return { consumer, entries };
+    };
+    const fromMemory = taken('memory');
+    while ((await consumeBatch(store.db, fromMemory.consumer, { batchSize: 7, recent: bus.recent })) > 0);
+    const fromDatabase = taken('database');
+    while ((await consumeBatch(store.db, fromDatabase.consumer, { batchSize: 7 })) > 0);
+
+    t.equal(fromMemory.entries.length, receptions.length + 5);
+    t.ok(fromMemory.entries.every((e) => e === held(bus.recent, e.seq)), 'each step took its entries from memory');
+    t.ok(fromMemory.entries.some((e) => e.duplicateOf !== null), 'the database decided the duplicates, and memory has its answer');
+    t.strictSame(fromMemory.entries, fromDatabase.entries, 'field by field, type by type (raw a Buffer, the error its code and message)');
+  });
+
+  t.test(`${database.name}: entries this node did not commit are read, in order, with the ones it did`, async (t) => {
+    const store = await database.open(t);
+    await migrateToLatest(store.db);
+    const bus = new JournalBus();
+    const here = new GroupCommitJournal(store.db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus });
+    // The other node (or this node's spool, drained) commits to the same journal: its entries reach this bus as a seq only.
+    const there = new GroupCommitJournal(store.db, { nodeId: 'arc-b', dedupWindowMs: 120_000, bus: new JournalBus() });
+    const appended: JournalEntry[] = [];
+    for (let i = 0; i < 12; i++) appended.push(await (i === 3 || i === 9 ? there : here).append(signalReception({ dedupKey: `k${i}` })));
+
+    const batches: JournalEntry[][] = [];
+    const consumer: JournalConsumer = { name: 'incidents', async handle(_trx, entries) { batches.push(entries); } };
+    while ((await consumeBatch(store.db, consumer, { batchSize: 3, recent: bus.recent })) > 0);
+    t.same(batches.flat().map((e) => [e.seq, e.nodeId]), appended.map((e) => [e.seq, e.nodeId]), 'every entry once, in seq order');
+    const fromMemory = batches.flat().filter((e) => e === held(bus.recent, e.seq));
+    t.same(seqs(fromMemory), seqs(appended.filter((e) => e.nodeId === 'arc-a')), 'this node\'s entries came from memory, the other\'s were read');
+  });
+}
