@@ -24,9 +24,10 @@ export interface JournalConsumer {
   /**
    * Writes the consumer's effects in `trx`; a throw rolls them back with the cursor. May return
    * what to do once they are committed (wake live views): it runs after the commit, never after a
-   * rollback.
+   * rollback. The entries are shared with the node's other consumers (RecentEntries): read them,
+   * never change them.
    */
-  handle(trx: Transaction<Database>, entries: JournalEntry[]): Promise<void | AfterCommit>;
+  handle(trx: Transaction<Database>, entries: readonly JournalEntry[]): Promise<void | AfterCommit>;
 }
 
 /**
@@ -71,7 +72,7 @@ export interface StepOptions {
 export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsumer, options: StepOptions = {}): Promise<number> {
   const { batchSize = 200, fence, recent } = options;
   let afterCommit: AfterCommit | undefined;
-  const read = await db.transaction().execute(async (trx) => {
+  const taken = await db.transaction().execute(async (trx) => {
     // The fence, the cursor's lock and its move past the next entries in one round trip
     // (migration 0018): the move commits with the effects below, or rolls back with them.
     const advance = sql<{ from_seq: string; to_seq: string | null; entries: number }>`select * from arc_consumer_advance(${consumer.name}, ${batchSize}::integer, ${fence?.lease ?? null}::text, ${fence?.term ?? null}::bigint)`;
@@ -89,20 +90,26 @@ export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsum
     return entries.length;
   });
   afterCommit?.();
-  return read;
+  return taken;
 }
 
 /**
  * The `count` journal entries with seq in (`after`, `upTo`], in order: those in `recent` from
- * memory, the others read (all of them, without `recent`).
+ * memory, the others read (all of them, without `recent`). Memory and the database cannot
+ * disagree on a count while seqs are never reissued; if they ever did, the range is read whole.
  */
 async function entriesOf(trx: Transaction<Database>, after: string, upTo: string, count: number, recent: RecentEntries | undefined): Promise<JournalEntry[]> {
   const here = recent?.within(after, upTo) ?? [];
   if (here.length === count) return here;
-  let query = trx.selectFrom('journal').selectAll().where('seq', '>', after).where('seq', '<=', upTo);
-  if (here.length > 0) query = query.where('seq', 'not in', here.map((e) => e.seq));
-  const read = (await query.orderBy('seq').execute()).map(journalEntry);
-  return here.length === 0 ? read : inSeqOrder(here, read);
+  const inRange = trx.selectFrom('journal').selectAll().where('seq', '>', after).where('seq', '<=', upTo).orderBy('seq');
+  if (here.length > 0 && here.length < count) {
+    // The seqs memory has, as one JSON parameter whatever their number (up to a batch of 2,000).
+    const held = JSON.stringify(here.map((e) => e.seq));
+    const others = (await inRange.where(sql<boolean>`seq <> all(array(select json_array_elements_text(${held}::json)::bigint))`).execute()).map(journalEntry);
+    const merged = inSeqOrder(here, others);
+    if (merged.length === count) return merged;
+  }
+  return (await inRange.execute()).map(journalEntry);
 }
 
 /** Two lists in seq order, merged. */
@@ -168,8 +175,8 @@ export function runConsumer(db: Kysely<Database>, consumer: JournalConsumer, opt
     while (!stopped) {
       woken = false;
       try {
-        const read = await consumeBatch(db, consumer, { batchSize, fence, recent: bus.recent });
-        if (read === batchSize) continue;
+        const taken = await consumeBatch(db, consumer, { batchSize, fence, recent: bus.recent });
+        if (taken === batchSize) continue;
         if (gatherMs > 0 && !stopped) await sleep(gatherMs, false);
         if (woken) continue;
       } catch (err) {

@@ -49,8 +49,7 @@ export function committedEntry(r: Reception, seq: string, nodeId: string, duplic
     receiver: r.receiver,
     peer: r.peer,
     receivedAt: r.receivedAt,
-    // A copy: a view would keep the whole socket chunk it came in alive while the entry is kept.
-    raw: Buffer.from(r.raw),
+    raw: ownCopy(r.raw),
     format: r.format,
     account: r.account,
     outcome: r.outcome,
@@ -60,6 +59,16 @@ export function committedEntry(r: Reception, seq: string, nodeId: string, duplic
     dedupKey: r.dedupKey,
     duplicateOf,
   };
+}
+
+/**
+ * The bytes in memory of their own: RecentEntries keeps an entry for seconds to hours, and a copy
+ * made by Buffer.from would sit in (and keep alive) one of Node's shared 8 KiB pool blocks.
+ */
+function ownCopy(bytes: Uint8Array): Buffer {
+  const copy = Buffer.allocUnsafeSlow(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
 }
 
 /** A journal row as consumers see it. */

@@ -8,7 +8,11 @@ import type { JournalEntry } from './reception.js';
  * database.
  */
 export class RecentEntries {
-  /** In commit order, which is seq order: a node's batches commit one after another. */
+  /**
+   * In commit order, which is seq order: the node's one GroupCommitJournal commits its batches one
+   * after another, and is the only writer that adds here. A seq is the database's and is never
+   * reissued (committed seqs are durable), so an entry here is the one the journal holds at it.
+   */
   readonly #bySeq = new Map<string, JournalEntry>();
   readonly #capacity: number;
 

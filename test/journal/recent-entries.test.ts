@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import t from 'tap';
 import { JournalBus } from '../../src/journal/journal-bus.js';
 import { consumeBatch, type JournalConsumer } from '../../src/journal/journal-consumer.js';
@@ -81,10 +82,35 @@ for (const database of TEST_DATABASES) {
     for (let i = 0; i < 12; i++) appended.push(await (i === 3 || i === 9 ? there : here).append(signalReception({ dedupKey: `k${i}` })));
 
     const batches: JournalEntry[][] = [];
-    const consumer: JournalConsumer = { name: 'incidents', async handle(_trx, entries) { batches.push(entries); } };
+    const consumer: JournalConsumer = { name: 'incidents', async handle(_trx, entries) { batches.push([...entries]); } };
     while ((await consumeBatch(store.db, consumer, { batchSize: 3, recent: bus.recent })) > 0);
     t.same(batches.flat().map((e) => [e.seq, e.nodeId]), appended.map((e) => [e.seq, e.nodeId]), 'every entry once, in seq order');
     const fromMemory = batches.flat().filter((e) => e === held(bus.recent, e.seq));
     t.same(seqs(fromMemory), seqs(appended.filter((e) => e.nodeId === 'arc-a')), 'this node\'s entries came from memory, the other\'s were read');
+  });
+
+  t.test(`${database.name}: a gap in the seqs is no entry; an entry memory holds that the journal does not is not believed`, async (t) => {
+    const store = await database.open(t);
+    await migrateToLatest(store.db);
+    const bus = new JournalBus();
+    const journal = new GroupCommitJournal(store.db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus });
+    const before = [await journal.append(signalReception({ dedupKey: 'a' })), await journal.append(signalReception({ dedupKey: 'b' }))];
+    const { rows } = await sql<{ seq: string }>`select nextval('journal_seq_seq')::text as seq`.execute(store.db); // what a rolled-back append leaves
+    const gap = rows[0]!.seq;
+    const after = [await journal.append(signalReception({ dedupKey: 'c' })), await journal.append(signalReception({ dedupKey: 'd' }))];
+
+    const taken: JournalEntry[] = [];
+    const consumer: JournalConsumer = { name: 'incidents', async handle(_trx, entries) { taken.push(...entries); } };
+    t.equal(await consumeBatch(store.db, consumer, { batchSize: 10, recent: bus.recent }), 4);
+    t.same(seqs(taken), seqs([...before, ...after]), 'the four entries, the gap passed over');
+    t.ok(taken.every((e) => e === held(bus.recent, e.seq)), 'all from memory: the count of the range says it is whole');
+
+    // Memory claiming an entry at a seq the journal has none at (which a reissued seq would mean):
+    // the counts disagree, and the step reads its range from the journal instead.
+    bus.recent.add([{ ...before[1]!, seq: gap, dedupKey: 'phantom' }]);
+    const again: JournalEntry[] = [];
+    await consumeBatch(store.db, { name: 'supervision', async handle(_trx, entries) { again.push(...entries); } }, { batchSize: 10, recent: bus.recent });
+    t.same(again.map((e) => e.dedupKey), ['a', 'b', 'c', 'd'], 'only what the journal holds');
+    t.ok(again.every((e) => e !== held(bus.recent, e.seq)), 'read from the journal');
   });
 }
