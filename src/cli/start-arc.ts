@@ -37,6 +37,7 @@ import { createDispatchService } from '../dispatch/dispatch-service.js';
 import { createMaintenanceService } from '../maintenance/maintenance-service.js';
 import { createTroubleRestoreConsumer } from '../maintenance/trouble-restores.js';
 import { createVerificationMetrics } from '../verification/shell/verification-metrics.js';
+import type { QueuedWork } from '../verification/shell/verification-run.js';
 import { createVerificationService } from '../verification/shell/verification-service.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -179,13 +180,20 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
     }
     const onConsumerError = (consumer: string) => (err: unknown) => logger.error({ err, consumer }, 'journal consumer step failed: retrying');
 
-    // The 110 uplink's worker (on the leader): woken by every committed incident action.
+    // The 110 uplink's and the dispatch worker's queues (worked on the leader) are filled by
+    // incident actions' transactions: each such commit wakes them. The incidents consumer's
+    // batches (`committed` given) are most commits in a storm and mostly queue nothing; they wake
+    // the workers through verification's onQueued when they do. Every other commit (an operator's,
+    // a timer's, another node's through LISTEN) wakes them as it is published.
     const uplinkKey = config.uplink110Url !== undefined && config.uplink110Secret !== undefined ? { keyId: config.uplink110KeyId, secret: config.uplink110Secret } : null;
     const uplinkMetrics = createUplinkMetrics(metrics);
     let uplink: UplinkDelivery | null = null;
-    const stopKicking = incidentBus.onPublished(() => {
-      uplink?.kick();
-      dispatch.kick(); // the engine's queued guard requests (does nothing off the leader)
+    const wakeWorkers = (queued: QueuedWork) => {
+      if (queued.uplink) uplink?.kick();
+      if (queued.dispatch) dispatch.kick(); // does nothing off the leader
+    };
+    const stopKicking = incidentBus.onPublished((_actionId, committed) => {
+      if (committed === undefined) wakeWorkers({ uplink: true, dispatch: true });
     });
     stops.push(() => Promise.resolve(stopKicking()));
 
@@ -235,6 +243,7 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
         },
       },
       onPublished: (id) => incidentBus.published(id),
+      onQueued: wakeWorkers,
       onTimerError: (err) => logger.error({ err }, 'verification timer step failed: retrying'),
     });
     // Guard dispatch: orders from operators and the engine; a guard's report goes back to the engine.

@@ -65,11 +65,16 @@ t.test(`${database.name}: verification end to end`, async (t) => {
     t.equal(accepted.detail.caseNumber, message!.caseNumber, 'the case number is on the incident');
   });
 
-  await t.test('a hold-up is at 110 with no callback', async (t) => {
+  await t.test('a hold-up is at 110 within 1 s, with no callback', async (t) => {
+    const sentAt = Date.now();
     await c.panel(ACCOUNTS.holdUp, '122', 4);
     const inc = await incidentOf(ACCOUNTS.holdUp);
     await actionSeen(inc.id, 'uplink_accepted');
     t.match(received(inc.id)[0]?.payload, { level: 'emergency', threatToLife: true });
+    // The issue's bound (typically some 50 ms here). Without the wake-up its forward's commit
+    // gives the uplink's worker (verification's onQueued), the report waits for the worker's poll
+    // (5 s) or for another commit's wake-up (the guard's order, about a second later).
+    t.ok(Date.parse(received(inc.id)[0]!.at) - sentAt <= 1_000, `at 110 ${Date.parse(received(inc.id)[0]!.at) - sentAt} ms after the panel sent it`);
     t.notOk((await actionsOf(inc.id)).actions.some((a) => a.kind === 'callback_started'), 'nobody calls the premises');
     await actionSeen(inc.id, 'guard_assigned');
   });

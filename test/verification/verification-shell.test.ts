@@ -16,7 +16,7 @@ import type { Database } from '../../src/store/database-schema.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import type { CallbackProvider } from '../../src/verification/shell/callback-provider.js';
 import type { VerificationCommand } from '../../src/verification/verification-command.js';
-import type { VerificationEffects } from '../../src/verification/shell/verification-run.js';
+import type { QueuedWork, VerificationEffects } from '../../src/verification/shell/verification-run.js';
 import { createVerificationService } from '../../src/verification/shell/verification-service.js';
 import { TEST_DATABASES } from '../helpers/databases.js';
 import { signalReception } from '../helpers/receptions.js';
@@ -34,6 +34,7 @@ async function centre(t: Test, db: Kysely<Database>, account: string, overrides:
   const dispatches: { incidentId: string; reason: string }[] = [];
   const tickets: string[] = [];
   const cancels: { incidentId: string; revision: number; reason: string; at: number }[] = [];
+  const queued: QueuedWork[] = [];
   const callbacks: CallbackProvider = { start: (c) => calls.push(c), cancel: (c) => calls.push(c), answer: (c) => calls.push(c) };
   const effects: VerificationEffects = {
     forward110: async (_trx, fs) => void forwards.push(...fs.map((f) => ({ incidentId: f.incidentId, revision: f.revision, level: f.level }))),
@@ -41,7 +42,7 @@ async function centre(t: Test, db: Kysely<Database>, account: string, overrides:
     openTicket: async (_trx, k) => void tickets.push(k.dedupeKey),
     cancel110: async (_trx, k) => void cancels.push({ incidentId: k.incidentId, revision: k.revision, reason: k.reason, at: k.at }),
   };
-  const verification = createVerificationService(db, { now: () => now, logger: silent, callbacks, effects });
+  const verification = createVerificationService(db, { now: () => now, logger: silent, callbacks, effects, onQueued: (q) => queued.push(q) });
   const timers = verification.startTimers({ pollMs: 3_600_000 });
   t.teardown(() => verification.stopTimers());
   const journal = new GroupCommitJournal(db, { nodeId: 'arc-t', dedupWindowMs: 120_000, bus: new JournalBus() });
@@ -61,6 +62,8 @@ async function centre(t: Test, db: Kysely<Database>, account: string, overrides:
     dispatches,
     tickets,
     cancels,
+    /** What the workers were told each committed decision queued for them (onQueued). */
+    queued,
     advance: (ms: number) => void (now += ms),
     now: () => now,
     /** A signal received now, through the journal and the consumer. */
@@ -119,6 +122,7 @@ for (const database of TEST_DATABASES) t.test(`${database.name}: the verificatio
     t.match(inc.actions.find((a) => a.kind === 'closed')?.detail, { outcome: 'user_false_alarm' }, 'closed as a user false alarm');
     t.same(c.forwards, [], 'nothing went to 110');
     t.ok(c.calls.some((x) => x.kind === 'answer_caller' && x.reply === 'code_accepted'), 'the caller hears the code was accepted');
+    t.same(c.queued, [], 'nothing queued: the 110 uplink and the dispatch worker are not woken');
   });
 
   t.test('a second zone within the window forwards with the linked zones as evidence, once', async (t) => {
@@ -144,6 +148,7 @@ for (const database of TEST_DATABASES) t.test(`${database.name}: the verificatio
     t.match(c.forwards, [{ incidentId: inc.id, revision: 1, level: 'emergency' }]);
     t.notOk(c.calls.some((x) => x.kind === 'start_callback'), 'nobody calls the premises during a hold-up');
     t.equal(c.dispatches.length, 1, 'and a guard is sent');
+    t.same(c.queued, [{ uplink: true, dispatch: true }], 'once committed, the 110 uplink and the dispatch worker are woken: they look at once');
   });
 
   t.test('an unanswered call times out to the next number; two unanswered numbers send a guard', async (t) => {
@@ -187,6 +192,7 @@ for (const database of TEST_DATABASES) t.test(`${database.name}: the verificatio
     c.advance(3 * MIN);
     await c.operator(inc.id, { kind: 'acknowledge' }, { kind: 'judge', verdict: 'user_false_alarm', evidence: 'the owner was inside' });
     t.same(c.cancels, [{ incidentId: inc.id, revision: 2, reason: 'judged a user false alarm by op-1', at: T0 + 8 * MIN }]);
+    t.same(c.queued.at(-1), { uplink: true, dispatch: false }, 'the cancel wakes the 110 uplink');
     const after = await c.incident();
     t.equal(after.status, 'closed');
     t.match(after.actions.find((a) => a.kind === 'closed')?.detail, { outcome: 'user_false_alarm' });

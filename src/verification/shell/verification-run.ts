@@ -53,6 +53,18 @@ export interface VerificationDeps {
   onTimers?: (earliest: number) => void;
   /** Told the last incident action id written, after commit (the live consoles' bus). */
   onPublished?: (lastActionId: string) => void;
+  /**
+   * Told, after commit, that the decision queued work for the 110 uplink (a report or a cancel)
+   * or for the dispatch worker (guard requests), so that they look at once: the only wake-up
+   * they get for the incidents consumer's batches, which the incident bus does not pass on.
+   */
+  onQueued?: (queued: QueuedWork) => void;
+}
+
+/** Which workers a committed decision left work for. */
+export interface QueuedWork {
+  uplink: boolean;
+  dispatch: boolean;
 }
 
 /**
@@ -193,6 +205,7 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
   // a repeat trouble in a batch that writes incident actions deadlocks with the step.
   for (const t of tickets) await deps.effects.openTicket?.(trx, { ...t, at: now });
 
+  let cancelled = false;
   return {
     // After the incidents' record, so that what the effects append follows it (and reads it).
     async effects(trx) {
@@ -207,10 +220,13 @@ export async function verifyInBatch(trx: Transaction<Database>, items: readonly 
         }
         // Numbered as the forwards are: the incident's next revision after them.
         await deps.effects.cancel110?.(trx, { ...c, revision: forwardsOf(incident) + 1, at: now });
+        cancelled = true;
       }
     },
     afterCommit: (lastActionId) => () => {
       if (lastActionId !== null) deps.onPublished?.(lastActionId);
+      const queued = { uplink: forwards.length > 0 || cancelled, dispatch: dispatches.length > 0 };
+      if (queued.uplink || queued.dispatch) deps.onQueued?.(queued);
       for (const { command } of commands) {
         if (command.kind === 'start_callback') deps.callbacks.start(command);
         else if (command.kind === 'cancel_callback') deps.callbacks.cancel(command);
