@@ -183,8 +183,9 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
     // The 110 uplink's and the dispatch worker's queues (worked on the leader) are filled by
     // incident actions' transactions: each such commit wakes them. The incidents consumer's
     // batches (`committed` given) are most commits in a storm and mostly queue nothing; they wake
-    // the workers through verification's onQueued when they do. Every other commit (an operator's,
-    // a timer's, another node's through LISTEN) wakes them as it is published.
+    // the workers through verification's onQueued when they do, and are passed over here, as is
+    // their echo through LISTEN (known by its last action id). Every other commit (an operator's,
+    // a timer's, another node's) wakes them as it is published.
     const uplinkKey = config.uplink110Url !== undefined && config.uplink110Secret !== undefined ? { keyId: config.uplink110KeyId, secret: config.uplink110Secret } : null;
     const uplinkMetrics = createUplinkMetrics(metrics);
     let uplink: UplinkDelivery | null = null;
@@ -192,8 +193,18 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
       if (queued.uplink) uplink?.kick();
       if (queued.dispatch) dispatch.kick(); // does nothing off the leader
     };
-    const stopKicking = incidentBus.onPublished((_actionId, committed) => {
-      if (committed === undefined) wakeWorkers({ uplink: true, dispatch: true });
+    const consumerBatches = new Set<string>();
+    const stopKicking = incidentBus.onPublished((actionId, committed) => {
+      if (committed !== undefined) {
+        consumerBatches.add(actionId);
+        // An echo that came a turn late is never removed below: the set keeps the latest only.
+        if (consumerBatches.size > 1_000) consumerBatches.delete(consumerBatches.values().next().value!);
+        return;
+      }
+      // A turn of the event loop later: an echo is read with its batch's commit, often before it.
+      setImmediate(() => {
+        if (!consumerBatches.delete(actionId)) wakeWorkers({ uplink: true, dispatch: true });
+      });
     });
     stops.push(() => Promise.resolve(stopKicking()));
 
