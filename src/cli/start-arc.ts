@@ -295,12 +295,12 @@ export async function startArc(config: Config, logger: Logger, options: StartOpt
         // The consumers check the same term in their step's first statement (arc_consumer_advance).
         const leaseTerm = { lease: CONSUMERS_LEASE, term };
         await supervision.start({ fence });
-        const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, fence: leaseTerm, batchSize: BACKGROUND_BATCH_SIZE, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('supervision') });
-        const incidents = runConsumer(store.db, incidentConsumer, { bus, fence: leaseTerm, batchSize: INCIDENT_BATCH_SIZE, onError: onConsumerError('incidents') });
+        const supervisionRun = runConsumer(store.db, supervision.consumer, { bus, fence: leaseTerm, metrics: journalMetrics, batchSize: BACKGROUND_BATCH_SIZE, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('supervision') });
+        const incidents = runConsumer(store.db, incidentConsumer, { bus, fence: leaseTerm, metrics: journalMetrics, batchSize: INCIDENT_BATCH_SIZE, onError: onConsumerError('incidents') });
         verification.startTimers({ fence });
         dispatch.start();
         await maintenance.start({ fence });
-        const restores = runConsumer(store.db, createTroubleRestoreConsumer(config.ticketPolicy), { bus, fence: leaseTerm, batchSize: BACKGROUND_BATCH_SIZE, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('maintenance-restores') });
+        const restores = runConsumer(store.db, createTroubleRestoreConsumer(config.ticketPolicy), { bus, fence: leaseTerm, metrics: journalMetrics, batchSize: BACKGROUND_BATCH_SIZE, gatherMs: BACKGROUND_GATHER_MS, onError: onConsumerError('maintenance-restores') });
         uplink = startUplinkDelivery({
           db: store.db,
           target: uplinkKey && { url: config.uplink110Url!, ...uplinkKey },

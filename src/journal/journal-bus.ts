@@ -11,6 +11,7 @@ import type { JournalEntry } from './reception.js';
 export class JournalBus {
   readonly #events = new EventEmitter().setMaxListeners(0);
   readonly recent: RecentEntries;
+  #latest = 0n;
 
   constructor(recent = new RecentEntries()) {
     this.recent = recent;
@@ -19,7 +20,13 @@ export class JournalBus {
   /** Says rows up to `seq` are committed; `entries`, when given, are those rows (this node's batch). */
   committed(seq: string, entries?: readonly JournalEntry[]): void {
     if (entries !== undefined) this.recent.add(entries);
+    if (BigInt(seq) > this.#latest) this.#latest = BigInt(seq);
     this.#events.emit('committed', seq);
+  }
+
+  /** The highest seq it was told is committed ('0' before the first). */
+  get latest(): string {
+    return String(this.#latest);
   }
 
   /** Calls `listener` on every commit; returns the function that stops it. */

@@ -3,6 +3,7 @@ import type { Database } from '../store/database-schema.js';
 import type { JournalBus } from './journal-bus.js';
 import { StaleTermError, isStaleTermError } from '../failover/assert-term.js';
 import { journalEntry } from './journal-rows.js';
+import type { JournalMetrics } from './journal-metrics.js';
 import type { RecentEntries } from './recent-entries.js';
 import type { JournalEntry, Outcome } from './reception.js';
 
@@ -62,6 +63,15 @@ export interface StepOptions {
    * from memory instead of reading them back, and reads only the others.
    */
   recent?: RecentEntries;
+  /** Told after each step has committed: where the cursor now is, and where its entries came from. */
+  onStep?: (step: ConsumerStep) => void;
+}
+
+/** What one step took: the cursor after it, and how many entries came from memory and were read. */
+export interface ConsumerStep {
+  cursor: string;
+  fromMemory: number;
+  read: number;
 }
 
 /**
@@ -70,8 +80,9 @@ export interface StepOptions {
  * up). The cursor row is locked for the step, so two runners of one consumer take turns.
  */
 export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsumer, options: StepOptions = {}): Promise<number> {
-  const { batchSize = 200, fence, recent } = options;
+  const { batchSize = 200, fence, recent, onStep } = options;
   let afterCommit: AfterCommit | undefined;
+  let report: ConsumerStep | undefined;
   const taken = await db.transaction().execute(async (trx) => {
     // The fence, the cursor's lock and its move past the next entries in one round trip
     // (migration 0018): the move commits with the effects below, or rolls back with them.
@@ -82,13 +93,18 @@ export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsum
         throw fence !== undefined && isStaleTermError(err) ? new StaleTermError(fence.term, { cause: err }) : err;
       },
     );
-    if (step.to_seq === null) return 0;
-    const entries = await entriesOf(trx, step.from_seq, step.to_seq, step.entries, recent);
+    if (step.to_seq === null) {
+      report = { cursor: step.from_seq, fromMemory: 0, read: 0 };
+      return 0;
+    }
+    const { entries, fromMemory } = await entriesOf(trx, step.from_seq, step.to_seq, step.entries, recent);
+    report = { cursor: step.to_seq, fromMemory, read: entries.length - fromMemory };
     const outcomes = consumer.outcomes ?? DEFAULT_OUTCOMES;
     const wanted = entries.filter((e) => outcomes.includes(e.outcome) && (consumer.includeDuplicates === true || e.duplicateOf === null));
     if (wanted.length > 0) afterCommit = (await consumer.handle(trx, wanted)) ?? undefined;
     return entries.length;
   });
+  if (report !== undefined) onStep?.(report);
   afterCommit?.();
   return taken;
 }
@@ -98,18 +114,18 @@ export async function consumeBatch(db: Kysely<Database>, consumer: JournalConsum
  * memory, the others read (all of them, without `recent`). Memory and the database cannot
  * disagree on a count while seqs are never reissued; if they ever did, the range is read whole.
  */
-async function entriesOf(trx: Transaction<Database>, after: string, upTo: string, count: number, recent: RecentEntries | undefined): Promise<JournalEntry[]> {
+async function entriesOf(trx: Transaction<Database>, after: string, upTo: string, count: number, recent: RecentEntries | undefined): Promise<{ entries: JournalEntry[]; fromMemory: number }> {
   const here = recent?.within(after, upTo) ?? [];
-  if (here.length === count) return here;
+  if (here.length === count) return { entries: here, fromMemory: count };
   const inRange = trx.selectFrom('journal').selectAll().where('seq', '>', after).where('seq', '<=', upTo).orderBy('seq');
   if (here.length > 0 && here.length < count) {
     // The seqs memory has, as one JSON parameter whatever their number (up to a batch of 2,000).
     const held = JSON.stringify(here.map((e) => e.seq));
     const others = (await inRange.where(sql<boolean>`seq <> all(array(select json_array_elements_text(${held}::json)::bigint))`).execute()).map(journalEntry);
     const merged = inSeqOrder(here, others);
-    if (merged.length === count) return merged;
+    if (merged.length === count) return { entries: merged, fromMemory: here.length };
   }
-  return (await inRange.execute()).map(journalEntry);
+  return { entries: (await inRange.execute()).map(journalEntry), fromMemory: 0 };
 }
 
 /** Two lists in seq order, merged. */
@@ -147,11 +163,19 @@ export interface RunConsumerOptions {
    * 5,000 receptions/s that was some 70 transactions a second each, CPU taken from the alarms.
    */
   gatherMs?: number;
+  /** Its lag behind the journal and where its entries came from (arc_journal_consumer_*). */
+  metrics?: Pick<JournalMetrics, 'consumerLag' | 'consumerEntries'>;
 }
 
 /** Runs a consumer until stopped: batches while there is a backlog, then waits for the bus. */
 export function runConsumer(db: Kysely<Database>, consumer: JournalConsumer, options: RunConsumerOptions): RunningConsumer {
-  const { bus, batchSize = 200, pollMs = 1_000, onError, fence, gatherMs = 0 } = options;
+  const { bus, batchSize = 200, pollMs = 1_000, onError, fence, gatherMs = 0, metrics } = options;
+  const onStep = metrics && ((step: ConsumerStep) => {
+    const lag = BigInt(bus.latest) - BigInt(step.cursor);
+    metrics.consumerLag.set({ consumer: consumer.name }, lag > 0n ? Number(lag) : 0);
+    if (step.fromMemory > 0) metrics.consumerEntries.inc({ consumer: consumer.name, source: 'memory' }, step.fromMemory);
+    if (step.read > 0) metrics.consumerEntries.inc({ consumer: consumer.name, source: 'database' }, step.read);
+  });
   let stopped = false;
   let wake: (() => void) | undefined;
   let woken = false;
@@ -175,7 +199,7 @@ export function runConsumer(db: Kysely<Database>, consumer: JournalConsumer, opt
     while (!stopped) {
       woken = false;
       try {
-        const taken = await consumeBatch(db, consumer, { batchSize, fence, recent: bus.recent });
+        const taken = await consumeBatch(db, consumer, { batchSize, fence, recent: bus.recent, ...(onStep && { onStep }) });
         if (taken === batchSize) continue;
         if (gatherMs > 0 && !stopped) await sleep(gatherMs, false);
         if (woken) continue;

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
+import { Registry } from 'prom-client';
 import t from 'tap';
 import { JournalBus } from '../../src/journal/journal-bus.js';
-import { consumeBatch, type JournalConsumer } from '../../src/journal/journal-consumer.js';
+import { consumeBatch, runConsumer, type JournalConsumer } from '../../src/journal/journal-consumer.js';
+import { createJournalMetrics } from '../../src/journal/journal-metrics.js';
 import { GroupCommitJournal } from '../../src/journal/group-commit-journal.js';
 import { RecentEntries } from '../../src/journal/recent-entries.js';
 import type { JournalEntry, JournalWriter, Reception } from '../../src/journal/reception.js';
@@ -112,5 +114,46 @@ for (const database of TEST_DATABASES) {
     await consumeBatch(store.db, { name: 'supervision', async handle(_trx, entries) { again.push(...entries); } }, { batchSize: 10, recent: bus.recent });
     t.same(again.map((e) => e.dedupKey), ['a', 'b', 'c', 'd'], 'only what the journal holds');
     t.ok(again.every((e) => e !== held(bus.recent, e.seq)), 'read from the journal');
+  });
+
+  t.test(`${database.name}: a running consumer's metrics say how far behind it is and where its entries came from`, async (t) => {
+    const store = await database.open(t);
+    await migrateToLatest(store.db);
+    const bus = new JournalBus();
+    const here = new GroupCommitJournal(store.db, { nodeId: 'arc-a', dedupWindowMs: 120_000, bus });
+    const there = new GroupCommitJournal(store.db, { nodeId: 'arc-b', dedupWindowMs: 120_000, bus: new JournalBus() });
+    for (let i = 0; i < 5; i++) await here.append(signalReception({ dedupKey: `a${i}` }));
+    const last = await there.append(signalReception({ dedupKey: 'b' }));
+    bus.committed(last.seq); // as LISTEN tells of the other node's commit
+
+    const registry = new Registry();
+    const metrics = createJournalMetrics(registry);
+    const value = async (name: string, labels: Record<string, string>) => (await registry.getSingleMetric(name)!.get()).values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let steps = 0;
+    let stepped: () => void = () => {};
+    const firstStepDone = new Promise<void>((resolve) => (stepped = resolve));
+    const handled: string[] = [];
+    const consumer: JournalConsumer = {
+      name: 'incidents',
+      async handle(_trx, entries) {
+        handled.push(...entries.map((e) => e.seq));
+        if (++steps === 2) {
+          stepped();
+          await held; // the second step waits: the gauge shows the first step's lag
+        }
+      },
+    };
+    const running = runConsumer(store.db, consumer, { bus, batchSize: 2, pollMs: 60_000, metrics });
+    t.teardown(() => running.stop());
+    await firstStepDone;
+    t.equal(await value('arc_journal_consumer_lag', { consumer: 'incidents' }), 4, 'two of six taken: four behind');
+    release();
+    while (handled.length < 6) await new Promise((r) => setTimeout(r, 10));
+    await running.stop();
+    t.equal(await value('arc_journal_consumer_lag', { consumer: 'incidents' }), 0, 'caught up');
+    t.equal(await value('arc_journal_consumer_entries_total', { consumer: 'incidents', source: 'memory' }), 5, "this node's five from memory");
+    t.equal(await value('arc_journal_consumer_entries_total', { consumer: 'incidents', source: 'database' }), 1, "the other node's one read");
   });
 }
