@@ -98,6 +98,13 @@ async function phase(port: number, rate: number, database: string | null): Promi
   };
 }
 
+/** Each consumer's lag as arc's /metrics gives it (arc_journal_consumer_lag), e.g. "incidents 0, supervision 12". */
+async function consumersBehind(address: string): Promise<string> {
+  const text = await (await fetch(`${address}/metrics`)).text();
+  const lags = [...text.matchAll(/^arc_journal_consumer_lag\{consumer="([^"]+)"\} (\S+)$/gm)].map(([, consumer, lag]) => `${consumer} ${lag}`);
+  return lags.join(', ') || 'none reported';
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -122,11 +129,13 @@ async function bench(kind: 'pglite' | 'postgres'): Promise<void> {
       await phase(arc.dc09Port, 1000, database); // warm-up
       for (let run = 1; run <= RUNS; run++) {
         const max = await phase(arc.dc09Port, MAX_RATE, database);
+        const behindAfterMax = await consumersBehind(arc.address);
         const at = await phase(arc.dc09Port, FIXED_RATE, database);
         sustained.push(max);
         fixed.push(at);
         console.log(`${kind} run ${run}: sustained ${fmt(max.rate)}/s (${fmt(max.acked)} ACKed of ${fmt(max.sent)}, ${max.failed} failed; ${latText(max)}; ${cpuText(max.cpu)})`);
         console.log(`${kind} run ${run}: at ${fmt(FIXED_RATE)}/s offered ${fmt(at.rate)}/s, ${fmt(at.acked)}/${fmt(at.sent)} ACKed, ${latText(at)}; ${cpuText(at.cpu)}`);
+        console.log(`${kind} run ${run}: consumers behind the journal (their work is in the figures only if they kept up), in entries: at the end of the sustained phase ${behindAfterMax}; of the ${fmt(FIXED_RATE)}/s phase ${await consumersBehind(arc.address)}`);
       }
     } finally {
       await arc.stop();
