@@ -10,12 +10,8 @@ import type { JournalEntry } from './reception.js';
  */
 export class JournalBus {
   readonly #events = new EventEmitter().setMaxListeners(0);
-  readonly recent: RecentEntries;
+  readonly recent = new RecentEntries();
   #latest = 0n;
-
-  constructor(recent = new RecentEntries()) {
-    this.recent = recent;
-  }
 
   /** Says rows up to `seq` are committed; `entries`, when given, are those rows (this node's batch). */
   committed(seq: string, entries?: readonly JournalEntry[]): void {
